@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from .models import User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "time_zone")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    form = UserEditForm
+    list_display = ("email", "full_name", "roles", "time_zone", "is_active", "last_login")
+    list_filter = ("groups", "is_active")
+    search_fields = ("email", "full_name")
+    ordering = ("full_name",)
+    filter_horizontal = ("groups",)
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name", "time_zone")}),
+        (
+            "Role",
+            {
+                "fields": ("groups", "is_active", "is_superuser"),
+                "description": "Roles are groups: Executive, Partner manager, Administrator.",
+            },
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "time_zone", "password1", "password2", "groups"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles(self, obj: User) -> str:
+        return ", ".join(g.name for g in obj.groups.all()) or "—"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            kwargs["widget"] = forms.Select(choices=db_field.choices)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

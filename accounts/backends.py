@@ -1,0 +1,19 @@
+from django.contrib.auth.backends import ModelBackend
+
+
+class RoleBackend(ModelBackend):
+    """E-mail sign-in, and every permission for the Administrator role.
+
+    Permissions are created after migrations run, so a migration cannot hand them to the
+    Administrator group; granting them here keeps the role complete as models are added.
+    """
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if user_obj.is_active and getattr(user_obj, "is_administrator", False):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        if user_obj.is_active and getattr(user_obj, "is_administrator", False):
+            return True
+        return super().has_module_perms(user_obj, app_label)

@@ -1,0 +1,124 @@
+import zoneinfo
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from . import roles
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone we know, such as Europe/London.")
+
+
+TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+
+
+class UserQuerySet(models.QuerySet):
+    def with_role(self, role: str) -> "UserQuerySet":
+        return self.filter(groups__name=role, is_active=True).distinct()
+
+    def executives(self) -> "UserQuerySet":
+        return self.with_role(roles.EXECUTIVE)
+
+    def partner_managers(self) -> "UserQuerySet":
+        return self.with_role(roles.PARTNER_MANAGER)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Untick instead of deleting: their history stays attributed."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_executive(self) -> bool:
+        return roles.EXECUTIVE in self.role_names
+
+    @property
+    def is_partner_manager(self) -> bool:
+        return roles.PARTNER_MANAGER in self.role_names
+
+    @property
+    def is_administrator(self) -> bool:
+        return roles.ADMINISTRATOR in self.role_names or self.is_superuser
+
+    @property
+    def is_staff(self) -> bool:
+        # Django admin's templates ask for is_staff; the Administrator role is what grants it.
+        return self.is_administrator
+
+    @property
+    def role_label(self) -> str:
+        for role in roles.ALL:
+            if role in self.role_names:
+                return role
+        return "Administrator" if self.is_superuser else "No role yet"
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")

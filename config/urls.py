@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partnerships import views as partnership_views
+from reminders import views as reminder_views
+
+urlpatterns = [
+    path("", partnership_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", reminder_views.health, name="health"),
+    path("", include("partnerships.urls")),
+]
+
+handler404 = "partnerships.views.page_not_found"
+handler500 = "partnerships.views.server_error"

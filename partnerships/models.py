@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Size(models.TextChoices):
+    STARTUP = "startup", "Start-up (under 50)"
+    SMALL = "small", "Small (50–249)"
+    MEDIUM = "medium", "Medium (250–999)"
+    LARGE = "large", "Large (1,000–9,999)"
+    ENTERPRISE = "enterprise", "Enterprise (10,000+)"
+
+
+class Organization(models.Model):
+    """A company we partner with, or consider partnering with."""
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    size = models.CharField(max_length=16, choices=Size.choices, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="partnerships_organization_name_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(size__in=["", *Size.values]),
+                name="partnerships_organization_size_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:organization_detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None) -> None:
+        # Django names a functional unique constraint's error after the constraint; say it in words.
+        if (
+            self.name
+            and Organization.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"name": "An organization with this name already exists."})
+        super().validate_constraints(exclude=exclude)
+
+
+class Contact(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    title = models.CharField("job title", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})"
+
+
+class Stage(models.TextChoices):
+    DEFINING = "defining", "Defining objectives"
+    SELECTING = "selecting", "Choosing the partner"
+    AGREEING = "agreeing", "Agreeing"
+    ACTIVE = "active", "Active"
+    RENEWING = "renewing", "Renewing"
+    ENDED = "ended", "Ended"
+
+
+class PartnershipType(models.TextChoices):
+    TECHNOLOGY = "technology", "Technology"
+    CHANNEL = "channel", "Distribution / channel"
+    CO_MARKETING = "co_marketing", "Co-marketing"
+    SUPPLY = "supply", "Supply"
+    JOINT_VENTURE = "joint_venture", "Joint venture"
+    RESEARCH = "research", "Research"
+
+
+class Tier(models.IntegerChoices):
+    STRATEGIC = 1, "Tier 1 · strategic"
+    KEY = 2, "Tier 2 · key"
+    STANDARD = 3, "Tier 3 · standard"
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def open(self) -> "PartnershipQuerySet":
+        return self.exclude(stage=Stage.ENDED)
+
+    def for_list(self) -> "PartnershipQuerySet":
+        return self.select_related("organization", "executive_sponsor").prefetch_related("managers")
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=20, choices=PartnershipType.choices)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.KEY)
+    description = models.TextField(blank=True)
+    executive_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sponsored_partnerships",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="managed_partnerships", blank=True
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text="The partner, once chosen.",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.DEFINING)
+    ended_reason = models.TextField(blank=True)
+    check_in_cadence = models.ForeignKey(
+        "reminders.Cadence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"purpose": "check_in"},
+    )
+    review_cadence = models.ForeignKey(
+        "reminders.Cadence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"purpose": "review"},
+    )
+    next_check_in_due = models.DateField(null=True, blank=True, db_index=True)
+    next_review_due = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="partnerships_partnership_name_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values),
+                name="partnerships_partnership_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=PartnershipType.values),
+                name="partnerships_partnership_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tier__in=Tier.values),
+                name="partnerships_partnership_tier_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stage="ended") | ~models.Q(ended_reason=""),
+                name="partnerships_partnership_ended_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None) -> None:
+        if (
+            self.name
+            and Partnership.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"name": "A partnership with this name already exists."})
+        super().validate_constraints(exclude=exclude)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.stage == Stage.ENDED
+
+
+class Transition(models.Model):
+    """One move through the lifecycle: from where, to where, who, when and why."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_stage = models.CharField(max_length=16, choices=Stage.choices)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.from_stage} → {self.to_stage}"
+
+
+class Activity(models.Model):
+    """A row of a partnership's timeline. Step apps write rows as their services act."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "-at"])]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return self.summary

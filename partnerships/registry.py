@@ -1,0 +1,53 @@
+"""Where step apps plug into the core without the core importing them.
+
+Each step app calls these from its AppConfig.ready():
+
+- ``register_gate(stage, check)``: ``check(partnership)`` returns the conditions still missing
+  (in words) before a partnership may move to ``stage``;
+- ``register_tab(Tab(...))``: a tab of the partnership workspace.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import Partnership
+
+GateCheck = Callable[["Partnership"], list[str]]
+
+_gates: dict[str, list[GateCheck]] = {}
+
+
+def register_gate(stage: str, check: GateCheck) -> None:
+    checks = _gates.setdefault(stage, [])
+    if check not in checks:
+        checks.append(check)
+
+
+def gate_checks(stage: str) -> list[GateCheck]:
+    return list(_gates.get(stage, []))
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A workspace tab. ``context(request, partnership)`` returns the template's extra context."""
+
+    slug: str
+    label: str
+    template: str
+    order: int
+    context: Callable[["HttpRequest", "Partnership"], dict] | None = None
+
+
+_tabs: dict[str, Tab] = {}
+
+
+def register_tab(tab: Tab) -> None:
+    _tabs[tab.slug] = tab
+
+
+def tabs() -> list[Tab]:
+    return sorted(_tabs.values(), key=lambda t: t.order)

@@ -1,0 +1,379 @@
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from . import access, services
+from .filters import OrganizationFilter, PartnershipFilter
+from .forms import ContactForm, MoveForm, OrganizationForm, PartnershipForm
+from .models import Activity, Contact, Organization, Partnership, Stage, Transition
+from .registry import tabs
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Partnership pages are for executives and partner managers."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can_use_partnerships(request.user):
+            raise PermissionDenied("Your account has no role that works with partnerships.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PartnershipMixin(RoleRequiredMixin):
+    """Loads ``self.partnership`` through the access rule: 404 when it is not the user's."""
+
+    partnership_kwarg = "partnership_pk"
+    partnership_queryset = Partnership.objects.select_related(
+        "organization", "executive_sponsor", "check_in_cadence", "review_cadence"
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.partnership = access.get_partnership_or_404(
+                request.user, kwargs[self.partnership_kwarg], self.partnership_queryset
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partnership=self.partnership, **kwargs)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if not access.can_use_partnerships(request.user) and request.user.is_administrator:
+        return redirect("admin:index")
+    return redirect("partnerships:list")
+
+
+# Partnerships ----------------------------------------------------------------------------------
+
+
+class PartnershipListView(RoleRequiredMixin, ListView):
+    template_name = "partnerships/partnership_list.html"
+    paginate_by = 25
+    context_object_name = "partnerships"
+
+    def get_filter(self) -> PartnershipFilter:
+        base = access.visible_partnerships(self.request.user).for_list().order_by("name")
+        return PartnershipFilter(self.request.GET or None, queryset=base, request=self.request)
+
+    def get_queryset(self):
+        self.filterset = self.get_filter()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        counts = dict(
+            access.visible_partnerships(self.request.user)
+            .values_list("stage")
+            .annotate(n=Count("pk"))
+            .values_list("stage", "n")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx.update(
+            filter=self.filterset,
+            stage_counts=[(stage, label, counts.get(stage, 0)) for stage, label in Stage.choices],
+            total_count=sum(counts.values()),
+            querystring=query.urlencode(),
+            is_filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
+        )
+        return ctx
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class PartnershipExportView(PartnershipListView):
+    """The filtered list as CSV, the same rows the user sees, all pages."""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> StreamingHttpResponse:
+        rows = self.get_queryset()
+        writer = csv.writer(Echo())
+
+        def generate() -> Iterator[str]:
+            yield writer.writerow(
+                [
+                    "Name",
+                    "Stage",
+                    "Type",
+                    "Tier",
+                    "Partner",
+                    "Executive sponsor",
+                    "Partner managers",
+                    "Start date",
+                    "Next check-in due",
+                    "Next review due",
+                ]
+            )
+            for p in rows.iterator(chunk_size=500):
+                yield writer.writerow(
+                    [
+                        p.name,
+                        p.get_stage_display(),
+                        p.get_type_display(),
+                        p.get_tier_display(),
+                        p.organization.name if p.organization else "",
+                        str(p.executive_sponsor),
+                        "; ".join(str(m) for m in p.managers.all()),
+                        p.start_date or "",
+                        p.next_check_in_due or "",
+                        p.next_review_due or "",
+                    ]
+                )
+
+        stamp = timezone.localdate().isoformat()
+        response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="partnerships-{stamp}.csv"'
+        return response
+
+
+class PartnershipCreateView(RoleRequiredMixin, CreateView):
+    model = Partnership
+    form_class = PartnershipForm
+    template_name = "partnerships/partnership_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "managers"}
+        try:
+            self.object = services.partnership_create(
+                by=self.request.user, managers=form.cleaned_data["managers"], **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{self.object}” is created. Next: define its objectives.")
+        return redirect(self.object)
+
+
+class PartnershipUpdateView(PartnershipMixin, UpdateView):
+    form_class = PartnershipForm
+    template_name = "partnerships/partnership_form.html"
+
+    def get_object(self, queryset=None) -> Partnership:
+        return self.partnership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_activity(
+            partnership=self.object,
+            kind="partnership",
+            summary="Partnership details edited",
+            actor=self.request.user,
+        )
+        messages.success(self.request, "Changes saved.")
+        return response
+
+
+class PartnershipDetailView(PartnershipMixin, DetailView):
+    """The workspace: an overview, then a tab per lifecycle step."""
+
+    template_name = "partnerships/workspace.html"
+    context_object_name = "partnership"
+
+    def get_object(self, queryset=None) -> Partnership:
+        return self.partnership
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx and not self.request.htmx.history_restore_request:
+            return ["partnerships/_workspace_body.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        slug = self.kwargs.get("tab", "overview")
+        registered = {t.slug: t for t in tabs()}
+        if slug == "overview":
+            self.tab_template = "partnerships/tabs/overview.html"
+            ctx.update(self.overview_context())
+        elif slug in registered:
+            tab = registered[slug]
+            self.tab_template = tab.template
+            if tab.context:
+                ctx.update(tab.context(self.request, self.partnership))
+        else:
+            raise Http404("No such tab.")
+        ctx.update(tabs=tabs(), active_tab=slug, tab_template=self.tab_template)
+        return ctx
+
+    def overview_context(self) -> dict:
+        p = self.partnership
+        gates = services.next_gates(p)
+        return {
+            "managers": list(p.managers.all()),
+            "gates": gates,
+            "move_form": MoveForm(),
+            "can_approve": access.can_approve(self.request.user),
+            "executive_moves": services.EXECUTIVE_MOVES,
+            "transitions": Transition.objects.filter(partnership=p).select_related("by")[:20],
+            "activities": Activity.objects.filter(partnership=p).select_related("actor")[:10],
+            "stage_path": _stage_path(p.stage),
+        }
+
+
+def _stage_path(current: str) -> list[dict]:
+    order = [Stage.DEFINING, Stage.SELECTING, Stage.AGREEING, Stage.ACTIVE, Stage.RENEWING]
+    index = order.index(current) if current in order else len(order)
+    return [
+        {"stage": s, "label": s.label, "done": i < index, "current": s == current}
+        for i, s in enumerate(order)
+    ]
+
+
+class PartnershipMoveView(PartnershipMixin, View):
+    def post(self, request: HttpRequest, partnership_pk: int) -> HttpResponse:
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a stage to move to.")
+            return redirect(self.partnership)
+        to_stage = form.cleaned_data["to_stage"]
+        try:
+            services.partnership_move(
+                partnership=self.partnership,
+                to_stage=to_stage,
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except services.GateClosed as exc:
+            messages.error(
+                request,
+                f"Not yet ready for “{Stage(to_stage).label}”: " + " ".join(exc.missing),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Moved to “{Stage(to_stage).label}”.")
+        return redirect(self.partnership)
+
+
+# Organizations ---------------------------------------------------------------------------------
+
+
+class OrganizationListView(RoleRequiredMixin, ListView):
+    template_name = "partnerships/organization_list.html"
+    paginate_by = 25
+    context_object_name = "organizations"
+
+    def get_queryset(self):
+        self.filterset = OrganizationFilter(
+            self.request.GET or None,
+            queryset=Organization.objects.annotate(contact_count=Count("contacts")).order_by(
+                "name"
+            ),
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset, querystring=query.urlencode(), **kwargs
+        )
+
+
+class OrganizationDetailView(RoleRequiredMixin, DetailView):
+    model = Organization
+    template_name = "partnerships/organization_detail.html"
+    context_object_name = "organization"
+
+    def get_queryset(self):
+        visible = access.visible_partnerships(self.request.user).select_related("executive_sponsor")
+        return Organization.objects.prefetch_related(
+            "contacts", Prefetch("partnerships", queryset=visible, to_attr="visible_partnerships")
+        )
+
+
+class OrganizationCreateView(RoleRequiredMixin, CreateView):
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "partnerships/organization_form.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, f"“{form.instance.name}” is added. Add its contacts below.")
+        return super().form_valid(form)
+
+
+class OrganizationUpdateView(RoleRequiredMixin, UpdateView):
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "partnerships/organization_form.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, "Changes saved.")
+        return super().form_valid(form)
+
+
+class ContactMixin(RoleRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.organization = get_object_or_404(Organization, pk=kwargs["organization_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("partnerships:organization_detail", args=[self.organization.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organization=self.organization, **kwargs)
+
+
+class ContactCreateView(ContactMixin, CreateView):
+    model = Contact
+    form_class = ContactForm
+    template_name = "partnerships/contact_form.html"
+
+    def form_valid(self, form):
+        form.instance.organization = self.organization
+        messages.success(self.request, f"{form.instance.name} is added.")
+        return super().form_valid(form)
+
+
+class ContactUpdateView(ContactMixin, UpdateView):
+    form_class = ContactForm
+    template_name = "partnerships/contact_form.html"
+    pk_url_kwarg = "pk"
+
+    def get_queryset(self):
+        return Contact.objects.filter(organization=self.organization)
+
+    def form_valid(self, form):
+        messages.success(self.request, "Contact saved.")
+        return super().form_valid(form)
+
+
+class ContactDeleteView(ContactMixin, View):
+    def post(self, request: HttpRequest, organization_pk: int, pk: int) -> HttpResponse:
+        contact = get_object_or_404(Contact, pk=pk, organization=self.organization)
+        contact.delete()
+        messages.success(request, f"{contact.name} is removed.")
+        return redirect(self.get_success_url())
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the database may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
