@@ -25,6 +25,7 @@ class PartnershipFilter(django_filters.FilterSet):
         field_name="managers",
         queryset=User.objects.partner_managers(),
         empty_label="Any manager",
+        label="Manager",
     )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],

@@ -4,7 +4,9 @@ Each step app calls these from its AppConfig.ready():
 
 - ``register_gate(stage, check)``: ``check(partnership)`` returns the conditions still missing
   (in words) before a partnership may move to ``stage``;
-- ``register_tab(Tab(...))``: a tab of the partnership workspace.
+- ``register_tab(Tab(...))``: a tab of the partnership workspace;
+- ``register_demo_seeder(seed, order)``: ``seed(stdout)`` adds the step's demo data to the
+  partnerships that ``seed_demo`` made; it must be idempotent.
 """
 
 from collections.abc import Callable
@@ -51,3 +53,16 @@ def register_tab(tab: Tab) -> None:
 
 def tabs() -> list[Tab]:
     return sorted(_tabs.values(), key=lambda t: t.order)
+
+
+DemoSeeder = Callable[..., None]
+_seeders: list[tuple[int, DemoSeeder]] = []
+
+
+def register_demo_seeder(seed: DemoSeeder, order: int) -> None:
+    if all(existing is not seed for _, existing in _seeders):
+        _seeders.append((order, seed))
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return [seed for _, seed in sorted(_seeders, key=lambda item: item[0])]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -88,6 +89,7 @@ class PartnershipListView(RoleRequiredMixin, ListView):
             filter=self.filterset,
             stage_counts=[(stage, label, counts.get(stage, 0)) for stage, label in Stage.choices],
             total_count=sum(counts.values()),
+            today=timezone.localdate(),
             querystring=query.urlencode(),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
         )
@@ -195,6 +197,11 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None) -> Partnership:
         return self.partnership
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ("HX-Request",))  # a tab alone must not be cached as a page
+        return response
+
     def get_template_names(self) -> list[str]:
         if self.request.htmx and not self.request.htmx.history_restore_request:
             return ["partnerships/_workspace_body.html"]
@@ -229,6 +236,7 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
             "transitions": Transition.objects.filter(partnership=p).select_related("by")[:20],
             "activities": Activity.objects.filter(partnership=p).select_related("actor")[:10],
             "stage_path": _stage_path(p.stage),
+            "today": timezone.localdate(),
         }
 
 

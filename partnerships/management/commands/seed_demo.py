@@ -20,6 +20,7 @@ from partnerships.models import (
     Stage,
     Transition,
 )
+from partnerships.registry import demo_seeders
 from reminders.models import Cadence
 
 DEMO_PASSWORD = "accord-demo"
@@ -263,6 +264,8 @@ class Command(BaseCommand):
             users = self.seed_users()
             orgs = self.seed_organizations()
             self.seed_partnerships(users, orgs)
+            for seed in demo_seeders():
+                seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 
     def seed_users(self) -> dict[str, User]:
