@@ -10,6 +10,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", reminder_views.health, name="health"),
     path("", include("partnerships.urls")),
+    path("", include("objectives.urls")),
+    path("", include("selection.urls")),
+    path("", include("agreements.urls")),
+    path("", include("communications.urls")),
+    path("", include("reviews.urls")),
+    path("", include("planning.urls")),
+    path("", include("portfolio.urls")),
 ]
 
 handler404 = "partnerships.views.page_not_found"

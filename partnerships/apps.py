@@ -7,3 +7,13 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import gates  # noqa: F401  registers the core's own gate checks
+        from .registry import NavItem, register_nav
+
+        register_nav(
+            NavItem(
+                "Partnerships",
+                "partnerships:list",
+                order=20,
+            )
+        )
+        register_nav(NavItem("Organizations", "partnerships:organization_list", order=90))

@@ -5,6 +5,7 @@ Each step app calls these from its AppConfig.ready():
 - ``register_gate(stage, check)``: ``check(partnership)`` returns the conditions still missing
   (in words) before a partnership may move to ``stage``;
 - ``register_tab(Tab(...))``: a tab of the partnership workspace;
+- ``register_nav(NavItem(...))``: a link in the top navigation;
 - ``register_demo_seeder(seed, order)``: ``seed(stdout)`` adds the step's demo data to the
   partnerships that ``seed_demo`` made; it must be idempotent.
 """
@@ -66,3 +67,24 @@ def register_demo_seeder(seed: DemoSeeder, order: int) -> None:
 
 def demo_seeders() -> list[DemoSeeder]:
     return [seed for _, seed in sorted(_seeders, key=lambda item: item[0])]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A top-navigation link; ``visible(user)`` decides who sees it."""
+
+    label: str
+    url_name: str
+    order: int
+    visible: Callable[..., bool] = lambda user: True
+
+
+_nav: dict[str, NavItem] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _nav[item.url_name] = item
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_nav.values(), key=lambda n: n.order)

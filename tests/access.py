@@ -2,13 +2,20 @@
 answer 404 to a signed-in user who may not see that partnership.
 
 Routes that name a partnership put it in the ``partnership_pk`` argument. Any other argument of
-such a route must be taught here (OBJECT_MAKERS): how to make an object of that kind inside the
-given partnership. Routes with arguments that do not belong to a partnership are listed in
-NOT_PARTNERSHIP_ROUTES, so a new route is never left out by accident.
+such a route must be taught to the walk (OBJECT_MAKERS): how to make an object of that kind
+inside the given partnership. Routes with arguments that do not belong to a partnership are
+listed in NOT_PARTNERSHIP_ROUTES, so a new route is never left out by accident.
+
+Each app's tests teach the walk in ``tests/<app>/walk.py``, which may define ``OBJECT_MAKERS``
+(a dict) and ``NOT_PARTNERSHIP_ROUTES`` (a set); they are merged here.
 """
 
+import importlib
+import pkgutil
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -27,6 +34,12 @@ NOT_PARTNERSHIP_ROUTES = {
     "partnerships:contact_edit",
     "partnerships:contact_delete",
 }
+
+for _module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if _module.ispkg and (Path(__file__).parent / _module.name / "walk.py").exists():
+        _walk_module = importlib.import_module(f"tests.{_module.name}.walk")
+        OBJECT_MAKERS.update(getattr(_walk_module, "OBJECT_MAKERS", {}))
+        NOT_PARTNERSHIP_ROUTES.update(getattr(_walk_module, "NOT_PARTNERSHIP_ROUTES", set()))
 
 
 @dataclass(frozen=True)
@@ -56,8 +69,6 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
 
 def _template(route: str) -> tuple[str, list[str]]:
     """'partnerships/<int:partnership_pk>/tab/<slug:tab>/' -> format string and argument names."""
-    import re
-
     arguments: list[str] = []
 
     def replace(match: re.Match) -> str:
