@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "simple_history",
     # Accord, top-down: nothing imports an app listed above it.
     "portfolio",
     "planning",
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every sign-in.
     "axes.middleware.AxesMiddleware",
 ]
