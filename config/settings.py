@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
                 "partnerships.context_processors.navigation",
+                "reminders.context_processors.notices",
             ],
         },
     },
@@ -263,7 +264,22 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "reminders.tasks.record_heartbeat", "schedule": 60.0},
+    # Beat only triggers the sweep; due dates are data and the outbox rows are the truth.
+    "reminders-sweep": {
+        "task": "reminders.tasks.sweep",
+        "schedule": float(env_int("ACCORD_REMINDER_SWEEP_SECONDS", 120)),
+        "options": {"expires": 110},
+    },
 }
+
+# Reminders --------------------------------------------------------------------------------------
+# Links in e-mails and calendar feeds are absolute: the address people open Accord at.
+REMINDERS_SITE_URL = env("ACCORD_SITE_URL", "http://127.0.0.1:8000")
+# A claim older than this is a dead worker's: longer than any task may run.
+REMINDERS_CLAIM_TIMEOUT = env_int("ACCORD_REMINDER_CLAIM_TIMEOUT", 600)
+REMINDERS_BATCH_SIZE = env_int("ACCORD_REMINDER_BATCH_SIZE", 500)
+REMINDERS_MAX_ATTEMPTS = env_int("ACCORD_REMINDER_MAX_ATTEMPTS", 5)
+REMINDERS_RETRY_DELAY = env_int("ACCORD_REMINDER_RETRY_DELAY", 60)  # doubles at each attempt
 
 # Logging: errors to stderr, where honcho, systemd or the container runtime collects them.
 LOGGING = {

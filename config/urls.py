@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("planning.urls")),
     path("", include("portfolio.urls")),
+    path("", include("reminders.urls")),
 ]
 
 handler404 = "partnerships.views.page_not_found"

@@ -7,6 +7,7 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import gates  # noqa: F401  registers the core's own gate checks
+        from . import reminder_sources  # noqa: F401  check-in and review reminders
         from .registry import NavItem, register_nav
 
         register_nav(

@@ -1,7 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.text import Truncator
 
-from .models import Cadence, Heartbeat
+from . import services
+from .models import Cadence, Heartbeat, Reminder, ReminderSettings, Status
 
 
 class OffsetsField(forms.CharField):
@@ -65,3 +69,83 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    notice_offsets = OffsetsField(
+        label="Agreement notice offsets",
+        help_text="Days before an agreement's notice deadline (expiry minus notice period, not "
+        "the expiry), separated by commas, for example 90, 30, 7.",
+    )
+
+    class Meta:
+        model = ReminderSettings
+        fields = ["reminder_time", "digest_weekday", "digest_time", "notice_offsets"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    """One row: the send time, the digest's day and time, the notice offsets."""
+
+    form = ReminderSettingsForm
+    fieldsets = [
+        ("Reminders", {"fields": ["reminder_time", "notice_offsets"]}),
+        ("Weekly digest for executives", {"fields": ["digest_weekday", "digest_time"]}),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        row = ReminderSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:reminders_remindersettings_change", args=[row.pk])
+        )
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "recipient",
+        "remind_on",
+        "status",
+        "attempts",
+        "sent_at",
+        "error",
+    )
+    list_filter = ("status", "kind", "remind_on")
+    search_fields = ("title", "subject_key", "recipient__email", "recipient__full_name")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+    show_full_result_count = False  # no COUNT(*) of a large outbox on every page
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Last error")
+    def error(self, obj: Reminder) -> str:
+        return Truncator(obj.last_error).chars(80)
+
+    @admin.action(description="Send again (failed reminders only)")
+    def send_again(self, request: HttpRequest, queryset) -> None:
+        ids = list(queryset.filter(status=Status.FAILED).values_list("pk", flat=True))
+        count = services.reminders_send_again(ids=ids)
+        skipped = queryset.count() - count
+        if count:
+            self.message_user(request, f"{count} failed reminder(s) will be sent again.")
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} selected reminder(s) had not failed and were left as they are.",
+                messages.WARNING,
+            )

@@ -14,3 +14,6 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_defaults, sender=self)
+        from . import digest
+
+        digest.register()
