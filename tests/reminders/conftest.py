@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 import signal
@@ -78,10 +79,8 @@ class Worker:
 
     def kill(self) -> None:
         """kill -9 of the worker and its pool children, mid-task."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=10)
 
     def stop(self) -> None:

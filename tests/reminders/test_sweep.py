@@ -229,9 +229,7 @@ def test_a_broken_source_does_not_stop_the_others(northwind, monkeypatch):
     def broken(window):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(
-        registry._sources, "broken", registry.ReminderSource("broken", (), broken)
-    )
+    monkeypatch.setitem(registry._sources, "broken", registry.ReminderSource("broken", (), broken))
     result = services.sweep(now=at(D))
     assert result.failed_sources == ("broken",)
     assert Reminder.objects.filter(kind="check_in.due").count() == 1
@@ -246,10 +244,8 @@ def test_a_source_that_returns_the_wrong_columns_is_refused_in_words(monkeypatch
         "wrong",
         registry.ReminderSource("wrong", (), lambda window: [Partnership.objects.values("pk")]),
     )
-    with pytest.raises(ValueError, match="must return .values"):
-        services._insert_due(
-            registry._sources["wrong"], ["UTC"], datetime.time(9), at(D)
-        )
+    with pytest.raises(ValueError, match=r"must return \.values"):
+        services._insert_due(registry._sources["wrong"], ["UTC"], datetime.time(9), at(D))
 
 
 @pytest.mark.django_db(transaction=True)
