@@ -10,6 +10,18 @@ from ..factories import OrganizationFactory, PartnershipFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def only_core_gates(monkeypatch):
+    """These tests are about the mechanism and the core's own gates; step apps test theirs."""
+    from partnerships import gates
+
+    core = {
+        Stage.AGREEING: [gates.partner_chosen],
+        Stage.ACTIVE: [gates.cadences_set],
+    }
+    monkeypatch.setattr(registry, "_gates", core)
+
+
 @pytest.fixture
 def custom_gate():
     """A step app's gate, registered the way step apps do, and removed afterwards."""
