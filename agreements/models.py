@@ -303,6 +303,7 @@ class CommunicationPlan(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"purpose": "check_in"},
+        verbose_name="check-in cadence",
     )
     review_cadence = models.ForeignKey(
         "reminders.Cadence",

@@ -73,7 +73,7 @@ def test_every_change_to_a_version_and_its_parts_is_recorded_with_who_did_it(
     assert changes["Expiry date"] == ("1 Jan 2029", "1 Jan 2030")
     plan_change = next(e for e in entries if e.subject == "Communication plan")
     assert [(c.field, c.old, c.new) for c in plan_change.changes] == [
-        ("Check in cadence", "Monthly check-in", "Weekly check-in")
+        ("Check-in cadence", "Monthly check-in", "Weekly check-in")
     ]
 
 
