@@ -1,0 +1,156 @@
+"""Rules that change objectives and their alignment. Views, seed data and tests go through here."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from partnerships import access
+from partnerships.models import Partnership
+from partnerships.services import record_activity
+
+from .models import Alignment, AlignmentKind, Objective, Party
+
+OBJECTIVE_FIELDS = frozenset(
+    {
+        "party",
+        "category",
+        "title",
+        "description",
+        "success_measure",
+        "baseline",
+        "target",
+        "current",
+        "unit",
+        "due_date",
+        "owner",
+        "priority",
+        "status",
+    }
+)
+
+
+def _require_access(user, partnership: Partnership) -> None:
+    if not access.visible_partnerships(user).filter(pk=partnership.pk).exists():
+        raise PermissionDenied("You cannot change this partnership.")
+
+
+def _check_owner(objective: Objective) -> None:
+    owner = objective.owner
+    if owner is not None and not (
+        access.can_use_partnerships(owner)
+        and access.visible_partnerships(owner).filter(pk=objective.partnership_id).exists()
+    ):
+        raise ValidationError(
+            {"owner": f"{owner} cannot see this partnership, so cannot own its objectives."}
+        )
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - OBJECTIVE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown objective fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def objective_create(*, partnership: Partnership, by, **fields) -> Objective:
+    _require_access(by, partnership)
+    _check_fields(fields)
+    objective = Objective(partnership=partnership, **fields)
+    objective.full_clean()
+    _check_owner(objective)
+    objective.save()
+    record_activity(
+        partnership=partnership,
+        kind="objective",
+        summary=f"{objective.get_party_display()} objective added: {objective.title}",
+        actor=by,
+        url=objective.get_absolute_url(),
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, objective: Objective, by, **fields) -> Objective:
+    _require_access(by, objective.partnership)
+    _check_fields(fields)
+    before_status = Objective.objects.get(pk=objective.pk).status
+    for name, value in fields.items():
+        setattr(objective, name, value)
+    objective.full_clean()
+    _check_owner(objective)
+    # An objective that changes party cannot keep links that only make sense for its old party.
+    if "party" in fields:
+        if objective.party != Party.OURS:
+            objective.alignments.all().delete()
+        if objective.party != Party.PARTNER:
+            objective.partner_alignments.all().delete()
+    objective.save()
+    summary = f"Objective edited: {objective.title}"
+    if objective.status != before_status:
+        summary = f"Objective “{objective.title}” is now {objective.get_status_display().lower()}"
+    record_activity(
+        partnership=objective.partnership,
+        kind="objective",
+        summary=summary,
+        actor=by,
+        url=objective.get_absolute_url(),
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, objective: Objective, by) -> None:
+    _require_access(by, objective.partnership)
+    partnership, title = objective.partnership, objective.title
+    objective.delete()
+    record_activity(
+        partnership=partnership, kind="objective", summary=f"Objective removed: {title}", actor=by
+    )
+
+
+@transaction.atomic
+def alignment_set(
+    *,
+    objective: Objective,
+    partner_objective: Objective,
+    kind: str,
+    note: str = "",
+    by,
+) -> Alignment:
+    """Link one of our objectives to one of the partner's, or change the existing link."""
+    _require_access(by, objective.partnership)
+    alignment = Alignment.objects.filter(
+        objective=objective, partner_objective=partner_objective
+    ).first() or Alignment(objective=objective, partner_objective=partner_objective)
+    alignment.kind = kind
+    alignment.note = note.strip()
+    alignment.full_clean()
+    alignment.save()
+    record_activity(
+        partnership=objective.partnership,
+        kind="alignment",
+        summary=f"“{objective}” and the partner's “{partner_objective}”: "
+        f"{AlignmentKind(kind).label.lower()}",
+        actor=by,
+        url=_alignment_url(objective.partnership_id),
+    )
+    return alignment
+
+
+@transaction.atomic
+def alignment_delete(*, alignment: Alignment, by) -> None:
+    partnership = alignment.objective.partnership
+    _require_access(by, partnership)
+    summary = f"Link removed between “{alignment.objective}” and “{alignment.partner_objective}”"
+    alignment.delete()
+    record_activity(
+        partnership=partnership,
+        kind="alignment",
+        summary=summary,
+        actor=by,
+        url=_alignment_url(partnership.pk),
+    )
+
+
+def _alignment_url(partnership_pk: int) -> str:
+    return reverse("objectives:alignment", args=[partnership_pk])
