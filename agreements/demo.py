@@ -252,7 +252,7 @@ def _parts(
         purpose="check_in", frequency="monthly" if monthly else "weekly"
     ).first()
     review = Cadence.objects.filter(purpose="review", frequency="quarterly").first()
-    CommunicationPlan(
+    plan_row = CommunicationPlan(
         agreement=agreement,
         check_in_cadence=check_in,
         review_cadence=review,
@@ -261,7 +261,9 @@ def _parts(
         partner_lead=contact,
         reporting="Volumes, service levels and open issues.",
         reporting_frequency="monthly",
-    ).save()
+    )
+    plan_row._history_user = coo
+    plan_row.save()
     ladder = [
         (1, Mechanism.NEGOTIATION, manager, "Partner manager", "Partnership lead", 10),
         (2, Mechanism.EXECUTIVE, coo, "COO", "Managing director", 15),

@@ -328,9 +328,14 @@ class AgreementSignView(AgreementMixin, FormView):
     extra_context = {"here": "Sign"}
 
     def get_initial(self):
+        # Most often the executive signing is the one who signed the paper, with the partner's
+        # lead from the plan: offered, never assumed.
+        plan = plan_of(self.agreement)
+        lead = plan.partner_lead if plan else None
         return {
-            "our_signatory": self.agreement.our_signatory,
-            "partner_signatory": self.agreement.partner_signatory,
+            "our_signatory": self.agreement.our_signatory or self.request.user.full_name,
+            "partner_signatory": self.agreement.partner_signatory
+            or (", ".join(p for p in (lead.name, lead.title) if p) if lead else ""),
         }
 
     def get_form_kwargs(self):
