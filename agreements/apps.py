@@ -16,6 +16,7 @@ class AgreementsConfig(AppConfig):
             register_tab,
         )
 
+        from . import reminder_sources
         from .completeness import signed_agreement_gate
         from .demo import seed_demo_agreements
         from .views import tab_context
@@ -24,3 +25,4 @@ class AgreementsConfig(AppConfig):
         register_tab(Tab("agreement", "Agreement", "agreements/tab.html", 30, tab_context))
         register_nav(NavItem("Agreements", "agreements:list", order=30))
         register_demo_seeder(seed_demo_agreements, order=30)
+        reminder_sources.register()

@@ -1,0 +1,157 @@
+"""Agreements' part of the reminders: notice deadlines (expiry minus notice, never the expiry
+itself) coming up and due, to the partnership's managers and its executive sponsor; the
+deadlines in each person's calendar feed; and those near in the weekly digest."""
+
+import datetime
+
+from django.db.models import F, OuterRef, Subquery
+from django.urls import reverse
+
+from partnerships.access import visible_partnerships
+from partnerships.models import Partnership, Stage
+from reminders.models import ReminderSettings
+from reminders.registry import (
+    CalendarEvent,
+    DigestItem,
+    DigestSection,
+    DueWindow,
+    ReminderKind,
+    ReminderSource,
+    register_calendar_source,
+    register_digest_section,
+    register_source,
+)
+from reminders.sources import key, link, on_day, text, upcoming
+
+from .models import Agreement, Status
+
+DIGEST_DAYS = 90
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def in_force():
+    return Agreement.objects.filter(status=Status.SIGNED, notice_deadline__isnull=False).exclude(
+        partnership__stage=Stage.ENDED
+    )
+
+
+def _partnerships_with_notice():
+    # Rows are partnerships (the outbox's column names clash with Agreement.title), each with
+    # the notice deadline and id of its signed agreement.
+    signed = Agreement.objects.filter(partnership=OuterRef("pk"), status=Status.SIGNED).order_by(
+        "-version"
+    )
+    return (
+        Partnership.objects.exclude(stage=Stage.ENDED)
+        .annotate(
+            notice_deadline=Subquery(signed.values("notice_deadline")[:1]),
+            agreement_id=Subquery(signed.values("pk")[:1]),
+        )
+        .filter(notice_deadline__isnull=False)
+    )
+
+
+def notice_due(window: DueWindow):
+    offsets = ReminderSettings.load().notice_offsets
+    rows = _partnerships_with_notice()
+    common = {
+        "subject_key": key("agreement:", "agreement_id", ":notice"),
+        "url": link("agreements:detail", partnership_pk="pk", agreement_pk="agreement_id"),
+    }
+    for recipient in ("managers", "executive_sponsor"):
+        yield from upcoming(
+            rows,
+            "notice_deadline",
+            offsets,
+            window,
+            kind="agreement.notice",
+            recipient=recipient,
+            title=lambda offset: text(f"Notice deadline in {_days(offset)}: ", F("name")),
+            **common,
+        )
+        yield on_day(
+            rows,
+            "notice_deadline",
+            window,
+            kind="agreement.notice_due",
+            days_after=0,
+            until_days_after=0,
+            recipient=recipient,
+            title=text("Notice deadline today: ", F("name")),
+            **common,
+        )
+
+
+KINDS = (
+    ReminderKind(
+        "agreement.notice",
+        "Agreement notice deadline coming up",
+        "Before the notice deadline (expiry minus notice), at the offsets in reminder settings.",
+    ),
+    ReminderKind("agreement.notice_due", "Agreement notice deadline today"),
+)
+
+
+def _agreements_for(user):
+    return in_force().filter(partnership__in=visible_partnerships(user).values("pk"))
+
+
+def digest_items(user, today: datetime.date) -> list[DigestItem]:
+    rows = (
+        _agreements_for(user)
+        .filter(notice_deadline__lte=today + datetime.timedelta(days=DIGEST_DAYS))
+        .order_by("notice_deadline", "partnership__name")
+        .values_list("pk", "partnership_id", "partnership__name", "version", "notice_deadline")[:25]
+    )
+    items = []
+    for pk, partnership_pk, name, version, deadline in rows:
+        when = (
+            f"passed {_days((today - deadline).days)} ago"
+            if deadline < today
+            else f"in {_days((deadline - today).days)}"
+        )
+        items.append(
+            DigestItem(
+                title=name,
+                url=reverse("agreements:detail", args=[partnership_pk, pk]),
+                detail=f"Agreement v{version}: notice deadline {deadline:%-d %b %Y}, {when}",
+                date=deadline,
+            )
+        )
+    return items
+
+
+def calendar_events(user, start: datetime.date, end: datetime.date) -> list[CalendarEvent]:
+    rows = (
+        _agreements_for(user)
+        .filter(notice_deadline__range=(start, end))
+        .values_list("pk", "partnership_id", "partnership__name", "version", "notice_deadline")
+    )
+    return [
+        CalendarEvent(
+            uid=f"agreement-{pk}-notice-{deadline:%Y%m%d}",
+            start=deadline,
+            summary=f"Notice deadline: {name}",
+            url=reverse("agreements:detail", args=[partnership_pk, pk]),
+            description=f"Last day to give notice on agreement v{version} of “{name}”.",
+            categories=("Agreement",),
+        )
+        for pk, partnership_pk, name, version, deadline in rows
+    ]
+
+
+def register() -> None:
+    register_source(ReminderSource("agreements", KINDS, notice_due))
+    register_digest_section(
+        DigestSection(
+            "agreement_notice",
+            "Agreements nearing their notice deadline",
+            30,
+            digest_items,
+            empty_text="No agreement reaches its notice deadline in the next 90 days.",
+        )
+    )
+    register_calendar_source("agreements", calendar_events)
