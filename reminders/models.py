@@ -154,7 +154,10 @@ class Reminder(models.Model):
     due_on = models.DateField(help_text="The subject's due date.")
     remind_on = models.DateField(help_text="The day this reminder is for.")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,  # reminders_notices_idx starts with it; one index less to write
     )
     url = models.CharField(max_length=300)
     title = models.CharField(max_length=300)
@@ -197,7 +200,12 @@ class Reminder(models.Model):
                 name="reminders_unread_idx",
             ),
             models.Index(fields=["recipient", "-created_at"], name="reminders_notices_idx"),
-            models.Index(fields=["status", "-created_at"], name="reminders_status_idx"),
+            # Administrators' "failed" filter, without indexing every sent row.
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(status="failed"),
+                name="reminders_failed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

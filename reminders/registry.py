@@ -21,6 +21,9 @@ one statement and a second sweep inserts nothing. The due function is called wit
 ``title``         one line, shown in the bell, the list and as the e-mail subject
 ================  ====================================================================
 
+(or the same names prefixed with ``reminder_``, as the helpers do, when the model has a field
+of that name: ``values()`` refuses an expression named like a field).
+
 A row is inserted once its ``remind_on`` has reached the recipient's send time
 (``ReminderSettings.reminder_time``, 09:00 by default, in the recipient's time zone) and while
 ``last_day`` has not passed; ``window.earliest``/``window.latest`` bound those days over all
@@ -89,6 +92,9 @@ COLUMNS = (
     "url",
     "title",
 )
+# The helpers of reminders.sources name their columns with this prefix, so that they never
+# clash with a model's own fields; a hand-written source may use either naming.
+PREFIX = "reminder_"
 DIGEST_KIND = "digest.weekly"
 
 

@@ -124,14 +124,16 @@ def _insert_due(
 
 
 def _compile(queryset: QuerySet) -> tuple[str, tuple]:
-    fields = getattr(queryset, "_fields", None)
-    if fields is None or set(fields) != set(registry.COLUMNS):
+    fields = set(getattr(queryset, "_fields", None) or ())
+    prefix = registry.PREFIX if fields == {registry.PREFIX + c for c in registry.COLUMNS} else ""
+    if not prefix and fields != set(registry.COLUMNS):
         raise ValueError(
             f"A reminder source must return .values() naming exactly {registry.COLUMNS}; "
-            f"got {fields}."
+            f"got {tuple(fields)}."
         )
     sql, params = queryset.query.sql_with_params()
-    columns = ", ".join(f"q.{connection.ops.quote_name(c)}" for c in registry.COLUMNS)
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"q.{qn(prefix + c)} AS {qn(c)}" for c in registry.COLUMNS)
     return f"SELECT {columns} FROM ({sql}) q", tuple(params)
 
 
@@ -182,6 +184,12 @@ def _insert(
         f"CASE {' '.join(cases)} ELSE %s END, %s, %s, %s, 0, '' "
         f"FROM ({union}) s INNER JOIN {users} u ON u.{qn('id')} = s.{qn('recipient_id')} "
         f"WHERE u.{qn('is_active')} = %s AND ({' OR '.join(where)}) "
+        # Most rows of a re-run exist already: one anti-join finds them faster than a unique
+        # index probe per row; ON CONFLICT still settles two sweeps racing each other.
+        f"AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.{qn('kind')} = s.{qn('kind')} "
+        f"AND r.{qn('subject_key')} = s.{qn('subject_key')} "
+        f"AND r.{qn('due_on')} = s.{qn('due_on')} AND r.{qn('remind_on')} = s.{qn('remind_on')} "
+        f"AND r.{qn('recipient_id')} = s.{qn('recipient_id')}) "
         f"ON CONFLICT DO NOTHING RETURNING {qn('id')}"
     )
     params = (
@@ -257,16 +265,36 @@ class DeliveryResult:
     skipped: int = 0
 
 
-def _claim(pk: int) -> datetime.datetime | None:
-    """Take one row if it is still unsent and nobody live holds it; only an UPDATE that changed
-    the row makes it ours (PostgreSQL and SQLite alike, no SELECT … FOR UPDATE needed)."""
+def claim_chunk() -> int:
+    """Rows claimed per UPDATE: fewer round trips, and a killed worker strands at most this many
+    rows until their claim goes stale."""
+    return _setting("REMINDERS_CLAIM_CHUNK", 10)
+
+
+def _claim(pks: Sequence[int]) -> set[int]:
+    """Take the rows that are still unsent and that nobody live holds. Only the rows this UPDATE
+    changed are ours (RETURNING, on PostgreSQL and SQLite alike; no SELECT … FOR UPDATE)."""
+    if not pks:
+        return set()
     now = timezone.now()
-    taken = (
-        Reminder.objects.filter(pk=pk, status=Status.PENDING, send_after__lte=now)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
-        .update(claimed_at=now)
+    qn = connection.ops.quote_name
+    ops = connection.ops
+    marks = ", ".join(["%s"] * len(pks))
+    sql = (
+        f"UPDATE {qn(Reminder._meta.db_table)} SET {qn('claimed_at')} = %s "
+        f"WHERE {qn('id')} IN ({marks}) AND {qn('status')} = %s AND {qn('send_after')} <= %s "
+        f"AND ({qn('claimed_at')} IS NULL OR {qn('claimed_at')} < %s) RETURNING {qn('id')}"
     )
-    return now if taken == 1 else None
+    params = [
+        ops.adapt_datetimefield_value(now),
+        *pks,
+        Status.PENDING,
+        ops.adapt_datetimefield_value(now),
+        ops.adapt_datetimefield_value(now - claim_timeout()),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _preference(user: User) -> NoticePreference:
@@ -337,42 +365,48 @@ def deliver(ids: Iterable[int]) -> DeliveryResult:
     )
     counts = defaultdict(int)
     mail = None
+    size = claim_chunk()
     try:
-        for reminder in rows:
-            if _claim(reminder.pk) is None:
-                counts["skipped"] += 1
-                continue
-            if not _preference(reminder.recipient).wants_email(reminder.kind):
-                Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
-                    status=Status.IN_APP, claimed_at=None
-                )
-                counts["in_app"] += 1
-                continue
-            try:
-                message = build_message(reminder)
-                if mail is None:
-                    mail = get_connection()
-                    mail.open()
-                message.connection = mail
-                message.send()
-            except Exception as exc:
-                counts[_record_failure(reminder, exc)] += 1
-                if not isinstance(exc, smtplib.SMTPRecipientsRefused) and mail is not None:
-                    # The connection may be broken: start afresh for the next one.
-                    _close(mail)
-                    mail = None
-                continue
-            Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
-                status=Status.SENT,
-                sent_at=timezone.now(),
-                claimed_at=None,
-                attempts=F("attempts") + 1,
-            )
-            counts["sent"] += 1
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            mine = _claim([r.pk for r in chunk])
+            counts["skipped"] += len(chunk) - len(mine)
+            for reminder in chunk:
+                if reminder.pk not in mine:
+                    continue
+                outcome, mail = _deliver_one(reminder, mail)
+                counts[outcome] += 1
     finally:
         if mail is not None:
             _close(mail)
     return DeliveryResult(**counts)
+
+
+def _deliver_one(reminder: Reminder, mail):
+    """Send one claimed reminder; the e-mail goes out outside any transaction, and the outcome
+    is recorded by a statement of its own right after."""
+    if not _preference(reminder.recipient).wants_email(reminder.kind):
+        Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
+            status=Status.IN_APP, claimed_at=None
+        )
+        return "in_app", mail
+    try:
+        message = build_message(reminder)
+        if mail is None:
+            mail = get_connection()
+            mail.open()
+        message.connection = mail
+        message.send()
+    except Exception as exc:
+        if not isinstance(exc, smtplib.SMTPRecipientsRefused) and mail is not None:
+            # The connection may be broken: start afresh for the next one.
+            _close(mail)
+            mail = None
+        return _record_failure(reminder, exc), mail
+    Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), claimed_at=None, attempts=F("attempts") + 1
+    )
+    return "sent", mail
 
 
 def _close(mail) -> None:

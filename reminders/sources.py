@@ -13,7 +13,7 @@ from django.db.models import CharField, DateField, Expression, F, Func, QuerySet
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
-from .registry import COLUMNS, DueWindow
+from .registry import COLUMNS, PREFIX, DueWindow
 
 
 class AddDays(Func):
@@ -94,7 +94,9 @@ def shape(
         "title": title,
     }
     assert tuple(values) == COLUMNS
-    return queryset.values(**values)
+    # Prefixed, so that a model's own field named like a column (an agreement's ``title``)
+    # never clashes; no ORDER BY, which would sort every due row for nothing.
+    return queryset.order_by().values(**{PREFIX + name: v for name, v in values.items()})
 
 
 TitleFor = Callable[[int], Expression]
