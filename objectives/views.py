@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import reswap, retarget
@@ -69,7 +70,16 @@ def _tab_url(partnership: Partnership) -> str:
     return reverse("partnerships:tab", args=[partnership.pk, "objectives"])
 
 
-class ObjectiveListView(PartnershipMixin, TemplateView):
+class VaryOnHtmx:
+    """These views answer htmx with a fragment: a cache must not serve one for the other."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+class ObjectiveListView(VaryOnHtmx, PartnershipMixin, TemplateView):
     """The objectives on a page of their own; for htmx, the panel alone."""
 
     template_name = "objectives/objective_list.html"
@@ -85,7 +95,7 @@ class ObjectiveListView(PartnershipMixin, TemplateView):
         return ctx
 
 
-class ObjectiveFormMixin(PartnershipMixin):
+class ObjectiveFormMixin(VaryOnHtmx, PartnershipMixin):
     """Create and edit, inline for htmx (errors stay in the form, success swaps the panel),
     or as a page of their own without JavaScript."""
 
@@ -163,7 +173,7 @@ class ObjectiveUpdateView(ObjectiveFormMixin, View):
         return services.objective_update(objective=self.objective, by=self.request.user, **data)
 
 
-class ObjectiveDeleteView(PartnershipMixin, View):
+class ObjectiveDeleteView(VaryOnHtmx, PartnershipMixin, View):
     def post(self, request: HttpRequest, partnership_pk: int, objective_pk: int) -> HttpResponse:
         objective = get_object_or_404(Objective, pk=objective_pk, partnership=self.partnership)
         services.objective_delete(objective=objective, by=request.user)

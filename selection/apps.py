@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_defaults(sender, **kwargs) -> None:
+    from .defaults import ensure_default_criteria
+
+    ensure_default_criteria()
 
 
 class SelectionConfig(AppConfig):
@@ -6,6 +13,7 @@ class SelectionConfig(AppConfig):
     verbose_name = "Partner selection"
 
     def ready(self) -> None:
+        post_migrate.connect(_ensure_defaults, sender=self)
         from partnerships.registry import Tab, register_demo_seeder, register_tab
 
         from . import demo, views

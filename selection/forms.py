@@ -45,7 +45,7 @@ class CandidateForm(CandidateNotesMixin):
         queryset=Organization.objects.none(),
         required=False,
         label="Organisation",
-        empty_label="Choose an organisation we know",
+        empty_label="Choose from the list",
     )
     new_organization_name = forms.CharField(
         label="Or a new organisation",

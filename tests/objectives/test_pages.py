@@ -216,3 +216,9 @@ def test_the_objectives_list_paginates(client, alice, bobs_partnership):
     url = f"/partnerships/{bobs_partnership.pk}/objectives/"
     assert len(client.get(url).context["objectives"]) == 25
     assert len(client.get(f"{url}?page=2").context["objectives"]) == 5
+
+
+def test_fragments_and_pages_are_cached_apart(client, bob, bobs_partnership):
+    client.force_login(bob)
+    response = client.get(f"/partnerships/{bobs_partnership.pk}/objectives/", headers=HTMX)
+    assert "HX-Request" in response["Vary"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from selection.defaults import ensure_default_criteria
 from selection.models import Criterion
 
 from .factories import CriterionFactory
@@ -65,3 +66,12 @@ def test_criterion_names_are_unique_whatever_the_case(client, admin_user):
         {"name": "CULTURE", "group": "compatibility", "weight": "5", "position": "0"},
     )
     assert "A criterion with this name already exists." in response.content.decode()
+
+
+def test_an_installation_without_criteria_gets_the_defaults_and_no_removed_one_comes_back():
+    Criterion.objects.exclude(name="Culture").delete()
+    ensure_default_criteria()
+    assert list(Criterion.objects.values_list("name", flat=True)) == ["Culture"]
+    Criterion.objects.all().delete()
+    ensure_default_criteria()
+    assert Criterion.objects.count() == 7
