@@ -20,6 +20,11 @@ urlpatterns = [
         "partnerships/<int:partnership_pk>/move/", views.PartnershipMoveView.as_view(), name="move"
     ),
     path(
+        "partnerships/<int:partnership_pk>/timeline/",
+        views.PartnershipTimelineView.as_view(),
+        name="timeline",
+    ),
+    path(
         "partnerships/<int:partnership_pk>/tab/<slug:tab>/",
         views.PartnershipDetailView.as_view(),
         name="tab",

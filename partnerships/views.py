@@ -385,3 +385,82 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the database may be what failed.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+# The timeline ----------------------------------------------------------------------------------
+
+# Labels of the kinds of event services write with ``record_activity``; a kind that is not listed
+# (a step app that lands later) still shows, under a label made from its name.
+TIMELINE_KINDS = {
+    "partnership": "Partnership",
+    "stage": "Stage moves",
+    "objective": "Objectives",
+    "alignment": "Alignment",
+    "selection": "Choosing the partner",
+    "agreement": "Agreement",
+    "check_in": "Check-ins",
+    "action_item": "Action items",
+    "concern": "Concerns",
+    "escalation": "Escalations",
+    "discussion": "Discussion",
+    "kpi": "KPIs",
+    "measurement": "Measurements",
+    "review": "Reviews",
+    "milestone": "Milestones",
+    "opportunity": "Opportunities",
+    "renewal": "Renewal",
+}
+TIMELINE_ICONS = {
+    "stage": "signpost-split",
+    "objective": "bullseye",
+    "alignment": "arrows-angle-contract",
+    "selection": "clipboard-check",
+    "agreement": "file-earmark-text",
+    "check_in": "chat-square-text",
+    "action_item": "check2-square",
+    "concern": "exclamation-diamond",
+    "escalation": "arrow-up-circle",
+    "discussion": "chat-dots",
+    "measurement": "graph-up",
+    "review": "clipboard-data",
+    "milestone": "flag",
+}
+
+
+def timeline_label(kind: str) -> str:
+    return TIMELINE_KINDS.get(kind) or kind.replace("_", " ").replace(".", " · ").capitalize()
+
+
+class PartnershipTimelineView(PartnershipMixin, ListView):
+    """Everything that happened to a partnership, newest first, filterable by kind."""
+
+    template_name = "partnerships/timeline.html"
+    paginate_by = 50
+    context_object_name = "events"
+
+    def get_queryset(self):
+        self.kind = self.request.GET.get("kind", "")
+        rows = Activity.objects.filter(partnership=self.partnership)
+        if self.kind:
+            rows = rows.filter(kind=self.kind)
+        return rows.select_related("actor").order_by("-at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        present = set(
+            Activity.objects.filter(partnership=self.partnership)
+            .order_by()
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+        known = [k for k in TIMELINE_KINDS if k in present]
+        others = sorted(present - set(TIMELINE_KINDS))
+        for event in ctx["events"]:
+            event.label = timeline_label(event.kind)
+            event.icon = TIMELINE_ICONS.get(event.kind, "dot")
+        ctx.update(
+            kinds=[(k, timeline_label(k)) for k in known + others],
+            kind=self.kind,
+            querystring=f"kind={self.kind}" if self.kind else "",
+        )
+        return ctx
