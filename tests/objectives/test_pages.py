@@ -222,3 +222,15 @@ def test_fragments_and_pages_are_cached_apart(client, bob, bobs_partnership):
     client.force_login(bob)
     response = client.get(f"/partnerships/{bobs_partnership.pk}/objectives/", headers=HTMX)
     assert "HX-Request" in response["Vary"]
+
+
+def test_ids_in_markup_have_no_thousands_separator(client, bob, bobs_partnership):
+    ours = ObjectiveFactory(pk=12345, partnership=bobs_partnership)
+    ObjectiveFactory(pk=23456, partnership=bobs_partnership, party="partner")
+    client.force_login(bob)
+    tab = client.get(f"/partnerships/{bobs_partnership.pk}/tab/objectives/").content.decode()
+    assert 'id="objective-12345"' in tab and 'hx-target="#objective-12345"' in tab
+    url = f"/partnerships/{bobs_partnership.pk}/objectives/{ours.pk}/edit/"
+    assert 'id="objective-12345"' in client.get(url, headers=HTMX).content.decode()
+    matrix = client.get(f"/partnerships/{bobs_partnership.pk}/objectives/alignment/")
+    assert "?objective=12345&amp;partner_objective=23456" in matrix.content.decode()
