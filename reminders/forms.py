@@ -7,9 +7,7 @@ from . import registry
 
 def kind_choices() -> list[tuple[str, str]]:
     return [
-        (key, kind.label)
-        for key, kind in sorted(registry.kinds().items())
-        if key != registry.DIGEST_KIND
+        (key, kind.label) for key, kind in registry.kinds().items() if key != registry.DIGEST_KIND
     ]
 
 
