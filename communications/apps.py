@@ -1,4 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_targets(sender, **kwargs) -> None:
+    # A database flushed after migrating (tests that flush, `manage.py flush`) loses what the
+    # data migration put in; every severity needs a target, so put the defaults back.
+    from django.db import connections
+
+    from .models import DEFAULT_TARGETS, ResponseTarget
+
+    using = kwargs.get("using", "default")
+    if ResponseTarget._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before the table existed
+    if not ResponseTarget.objects.using(using).exists():
+        ResponseTarget.objects.using(using).bulk_create(
+            ResponseTarget(severity=s, hours_to_first_response=r, hours_to_resolution=h)
+            for s, (r, h) in DEFAULT_TARGETS.items()
+        )
 
 
 class CommunicationsConfig(AppConfig):
@@ -6,6 +24,7 @@ class CommunicationsConfig(AppConfig):
     verbose_name = "Communication"
 
     def ready(self) -> None:
+        post_migrate.connect(_ensure_targets, sender=self)
         from partnerships import access
         from partnerships.registry import (
             NavItem,

@@ -78,6 +78,15 @@ def parse_owner(value: str) -> tuple[User | None, Contact | None]:
     raise ValidationError("Choose who owns it.")
 
 
+class OwnerField(forms.ChoiceField):
+    """Offers the people who can see the partnership and its partner's contacts, but takes any
+    value to ``parse_owner``: someone else is refused by the service, which says why."""
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError("Choose who owns it.", code="required")
+
+
 def owner_value(item: ActionItem) -> str:
     if item.owner_id:
         return f"u:{item.owner_id}"
@@ -99,7 +108,7 @@ class CheckInForm(forms.Form):
         choices=SENTIMENTS,
         coerce=int,
         initial=3,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"invalid_choice": "Sentiment goes from 1 (very poor) to 5 (excellent)."},
         help_text="How the relationship feels after this conversation.",
     )
@@ -164,7 +173,7 @@ class CheckInForm(forms.Form):
             self.fields[f"action_{i}_title"] = forms.CharField(
                 required=False, max_length=200, label=f"Action {i}"
             )
-            self.fields[f"action_{i}_owner"] = forms.ChoiceField(
+            self.fields[f"action_{i}_owner"] = OwnerField(
                 choices=choices, required=False, label="Owner"
             )
             self.fields[f"action_{i}_due"] = forms.DateField(
@@ -204,7 +213,7 @@ class CheckInForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(max_length=200, label="What")
-    owner = forms.ChoiceField(label="Owner")
+    owner = OwnerField(label="Owner")
     due_on = forms.DateField(required=False, label="Due date", widget=DATE)
 
     def __init__(self, *args, partnership: Partnership, submit: str, cancel_url: str, **kwargs):

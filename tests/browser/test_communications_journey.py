@@ -1,0 +1,114 @@
+"""A partner manager logs a check-in from the workspace in the quick-log modal, with two action
+items and a concern; a bad date is refused inside the modal; the next due date moves and the
+concern shows its response clock; the executive sees it all on the timeline."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from communications.models import ActionItem, CheckIn, Concern
+from partnerships.models import Partnership, Stage
+from reminders.models import Cadence
+from tests import factories
+
+from .helpers import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def live(alice, bob) -> Partnership:
+    organization = factories.OrganizationFactory(name="Northwind Logistics")
+    factories.ContactFactory(organization=organization, name="Hannah Berg", title="VP Partnerships")
+    return factories.PartnershipFactory(
+        name="Northwind supply",
+        stage=Stage.ACTIVE,
+        organization=organization,
+        executive_sponsor=alice,
+        managers=[bob],
+        check_in_cadence=Cadence.objects.get(name="Monthly check-in"),
+        next_check_in_due=timezone.localdate() + datetime.timedelta(days=2),
+    )
+
+
+def test_a_manager_logs_a_check_in_in_the_modal_and_the_executive_sees_it_on_the_timeline(
+    signed_in_page, screenshot, alice, bob, live
+):
+    today = timezone.localdate()
+    page = signed_in_page(bob)
+    page.goto(f"/partnerships/{live.pk}/")
+    page.get_by_role("link", name="Communication", exact=True).click()
+    expect(page.get_by_text("No check-ins yet")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "empty-tab")
+
+    page.get_by_role("link", name="Log check-in").first.click()
+    modal = page.locator("#quick-log")
+    expect(modal.get_by_label("Summary")).to_be_visible()
+    modal.get_by_label("Date held").fill((today + datetime.timedelta(days=1)).isoformat())
+    modal.locator("#id_kind").select_option(label="Meeting")
+    modal.get_by_label("4 · good").check()
+    modal.get_by_label("Summary").fill("Volumes 6% above forecast; peak capacity to review.")
+    modal.get_by_label("Topics").fill("volumes, capacity")
+    modal.get_by_label("Bob Brown").check()
+    modal.get_by_label("Hannah Berg, VP Partnerships").check()
+    modal.get_by_label("Action 1").fill("Send the 6-month forecast")
+    modal.locator("#id_action_1_owner").select_option(label="Bob Brown")
+    modal.locator("#id_action_1_due").fill((today + datetime.timedelta(days=5)).isoformat())
+    modal.get_by_label("Action 2").fill("Share the carrier incident report")
+    modal.locator("#id_action_2_owner").select_option(label="Hannah Berg")
+    modal.get_by_label("Concern raised").fill("Missed delivery windows at the Leipzig hub")
+    modal.locator("#id_concern_severity").select_option(label="High")
+    modal.get_by_role("button", name="Log the check-in").click()
+
+    expect(modal.get_by_text("A check-in's date cannot be in the future.")).to_be_visible()
+    expect(modal.get_by_label("Summary")).to_have_value(
+        "Volumes 6% above forecast; peak capacity to review."
+    )
+    assert not CheckIn.objects.exists()
+    assert_accessible(page)
+    screenshot(page, "modal-error")
+
+    modal.get_by_label("Date held").fill(today.isoformat())
+    modal.get_by_role("button", name="Log the check-in").click()
+    expect(page.get_by_text("logged (on time)")).to_be_visible()
+    next_due = live.check_in_cadence.next_due(today)
+    expect(page.get_by_test_id("next-check-in")).to_contain_text(f"{next_due.day} {next_due:%b %Y}")
+    expect(
+        page.get_by_role("link", name="Missed delivery windows at the Leipzig hub")
+    ).to_be_visible()
+    expect(page.locator(".clock").first).to_contain_text("left")
+    assert ActionItem.objects.open().count() == 2
+    assert Concern.objects.get().severity == "high"
+    assert_accessible(page)
+    screenshot(page, "tab-after")
+
+    page.get_by_role("link", name="Missed delivery windows at the Leipzig hub").click()
+    expect(page.get_by_text("to respond")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "concern")
+
+    executive = signed_in_page(alice)
+    executive.goto(f"/partnerships/{live.pk}/")
+    executive.get_by_role("link", name="Full timeline").click()
+    for text in (
+        "Check-in logged: meeting on",
+        "Action item for Bob Brown: Send the 6-month forecast",
+        "Action item for Hannah Berg: Share the carrier incident report",
+        "High issue raised by the partner: Missed delivery windows at the Leipzig hub",
+    ):
+        expect(executive.get_by_text(text)).to_be_visible()
+    assert_accessible(executive)
+    screenshot(executive, "timeline")
+    executive.get_by_label("Show").select_option(label="Concerns")
+    expect(executive.get_by_text("Check-in logged: meeting on")).to_have_count(0)
+    expect(executive.get_by_text("Missed delivery windows at the Leipzig hub")).to_be_visible()
+
+    executive.goto("/partnerships/")
+    row = executive.get_by_role("row").filter(has_text="Northwind supply")
+    row.get_by_role("link", name="Log check-in").click()
+    expect(executive.locator("#quick-log").get_by_label("Summary")).to_be_visible()
+    assert_accessible(executive)
+    screenshot(executive, "list-modal")
