@@ -187,7 +187,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("ACCORD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, {{ obj.pk }} renders as 1,564 in markup. Figures use |intcomma instead.
+USE_THOUSAND_SEPARATOR = False
 
 # Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"

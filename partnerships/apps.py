@@ -6,8 +6,8 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self) -> None:
-        from . import gates  # noqa: F401  registers the core's own gate checks
-        from . import reminder_sources  # noqa: F401  check-in and review reminders
+        # Imported for their side effect: they register the core's gates and reminder sources.
+        from . import gates, reminder_sources  # noqa: F401
         from .registry import NavItem, register_nav
 
         register_nav(
