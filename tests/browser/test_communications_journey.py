@@ -112,3 +112,48 @@ def test_a_manager_logs_a_check_in_in_the_modal_and_the_executive_sees_it_on_the
     expect(executive.locator("#quick-log").get_by_label("Summary")).to_be_visible()
     assert_accessible(executive)
     screenshot(executive, "list-modal")
+
+
+def test_the_discussion_summary_and_my_action_items_pages_pass_axe(
+    signed_in_page, screenshot, alice, bob, charlie, live
+):
+    from communications import services
+
+    check_in = services.check_in_log(
+        partnership=live,
+        by=bob,
+        held_on=timezone.localdate(),
+        kind="call",
+        summary="Volumes reviewed.",
+        sentiment=4,
+        shared=True,
+        new_actions=[services.NewAction(title="Send the forecast", owner=bob)],
+        concern=services.NewConcern(title="Invoices late", severity="low", raised_by="us"),
+    )
+    page = signed_in_page(bob)
+    page.goto(f"/partnerships/{live.pk}/communication/discussion/new/?idea=1")
+    page.get_by_label("Title").fill("A shared dashboard")
+    page.get_by_label("Message").fill(
+        "<script>alert(1)</script> **One** dashboard, @[Alice Ashby] and @[Charlie Chen]?"
+    )
+    page.get_by_role("button", name="Post").click()
+    expect(page.get_by_text("Notified: Alice Ashby.")).to_be_visible()
+    expect(page.get_by_text("Charlie Chen was not notified")).to_be_visible()
+    expect(page.get_by_text("<script>alert(1)</script>")).to_be_visible()
+    page.get_by_role("button", name="Support · 0").click()
+    expect(page.get_by_role("button", name="Supported · 1")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "idea")
+
+    for path in (
+        f"/partnerships/{live.pk}/communication/shared-summary/",
+        f"/partnerships/{live.pk}/communication/check-ins/",
+        check_in.get_absolute_url(),
+        f"/partnerships/{live.pk}/communication/concerns/",
+        f"/partnerships/{live.pk}/communication/actions/",
+        "/action-items/",
+    ):
+        page.goto(path)
+        assert_accessible(page)
+    expect(page.get_by_role("link", name="Send the forecast")).to_be_visible()
+    screenshot(page, "my-action-items")

@@ -318,3 +318,47 @@ def test_the_shared_summary_is_e_mailed_to_the_chosen_partner_contacts(client, a
     assert response.status_code == 302
     assert mail.outbox[0].to == [active.contact.email]
     assert "Shared talk" in mail.outbox[0].body
+
+
+def test_administrators_edit_the_response_targets_in_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:communications_responsetarget_changelist"))
+    assert response.status_code == 200
+    assert b"Critical" in response.content
+
+
+def test_a_check_in_can_be_shared_and_unshared(client, active, bob):
+    check_in = CheckInFactory(partnership=active)
+    client.force_login(bob)
+    url = reverse("communications:check_in_share", args=[active.pk, check_in.pk])
+    client.post(url, {"shared": "1"})
+    check_in.refresh_from_db()
+    assert check_in.shared
+    client.post(url, {"shared": "0"})
+    check_in.refresh_from_db()
+    assert not check_in.shared
+
+
+def test_marking_an_action_done_goes_back_only_to_a_page_of_this_site(client, active, bob):
+    item = ActionItemFactory(partnership=active, owner=bob)
+    client.force_login(bob)
+    url = reverse("communications:action_status", args=[active.pk, item.pk])
+    response = client.post(url, {"status": "done", "next": "https://evil.example/"})
+    assert response.url == reverse("communications:actions", args=[active.pk])
+    item.refresh_from_db()
+    assert item.status == "done"
+    response = client.post(url, {"status": "open", "next": "/action-items/"})
+    assert response.url == "/action-items/"
+
+
+def test_an_action_item_is_edited_and_an_outsider_owner_refused_in_words(
+    client, active, bob, charlie
+):
+    item = ActionItemFactory(partnership=active, owner=bob)
+    client.force_login(bob)
+    url = reverse("communications:action_edit", args=[active.pk, item.pk])
+    response = client.post(url, {"title": "New title", "owner": f"u:{charlie.pk}", "due_on": ""})
+    assert "Charlie Chen cannot see this partnership" in response.content.decode()
+    response = client.post(url, {"title": "New title", "owner": f"c:{active.contact.pk}"})
+    item.refresh_from_db()
+    assert (item.title, item.party, item.owner_contact) == ("New title", "partner", active.contact)
