@@ -1,11 +1,9 @@
 """Reads shared by the communication pages, each in a fixed number of queries."""
 
-import datetime
 import statistics
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from partnerships.models import Partnership
 
@@ -111,7 +109,3 @@ def my_open_actions(user) -> QuerySet[ActionItem]:
     return actions_for_list(
         ActionItem.objects.open().filter(owner=user, partnership__in=visible)
     ).in_order()
-
-
-def now() -> datetime.datetime:
-    return timezone.now()

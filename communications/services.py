@@ -184,6 +184,8 @@ def check_in_log(
     records due dates missed on the way, closes the action items ticked off, and opens new
     action items and a concern raised in it. All or nothing."""
     _refuse_if_ended(partnership)
+    if held_on is None:
+        raise ValidationError({"held_on": "Give the date the check-in was held."})
     locked = _locked(partnership)
     last_held_on = (
         CheckIn.objects.filter(partnership=locked)
@@ -196,7 +198,7 @@ def check_in_log(
         cadence=locked.check_in_cadence,
         held_on=held_on,
         last_held_on=last_held_on,
-    ) if held_on else Settlement([], None, Timeliness.EXTRA, None)  # fmt: skip
+    )
     check_in = CheckIn(
         partnership=locked,
         held_on=held_on,
@@ -294,6 +296,7 @@ def check_in_set_shared(*, check_in: CheckIn, by, shared: bool) -> CheckIn:
 
 
 def _check_owner(partnership: Partnership, owner, owner_contact) -> None:
+    # Said in words, because a manager picks owners from a list and would not know why.
     if owner is not None and owner_contact is not None:
         raise ValidationError({"owner": "Name one owner: one of ours, or a partner contact."})
     if owner is None and owner_contact is None:
