@@ -30,7 +30,7 @@ from .services import _who, ladder_of, target_hours
 
 SLOTS = 8
 # Per slot, newest first: days after the due date it was held (None: missed).
-PATTERN = [-1, 0, 3, None, -2, 0, 1, -1]
+PATTERN = [-1, 0, 3, None, -2, 0, 1, -1, 5, 0, None]
 KINDS = [Kind.CALL, Kind.MEETING, Kind.CALL, Kind.EMAIL, Kind.SITE_VISIT, Kind.CALL, Kind.MEETING]
 SENTIMENTS = [4, 4, 3, 2, 4, 5, 3, 4]
 SUMMARIES = [
@@ -104,11 +104,14 @@ def _seed(partnership: Partnership, coo: User, index: int) -> None:
         slots.append(due)
     check_ins = []
     for k, slot in enumerate(slots):
-        offset = PATTERN[(k + index) % len(PATTERN)]
-        if offset is None or slot + datetime.timedelta(days=offset) > today:
-            if slot < today:
-                DueDate.objects.create(partnership=partnership, due_on=slot, outcome=Outcome.MISSED)
+        if slot > today:
+            continue  # not due yet
+        offset = PATTERN[(k + index * 3) % len(PATTERN)]
+        if offset is None and k > 0:
+            DueDate.objects.create(partnership=partnership, due_on=slot, outcome=Outcome.MISSED)
             continue
+        if offset is None or slot + datetime.timedelta(days=offset) > today:
+            offset = 0  # the latest due date: held on the day, never in the future
         held = slot + datetime.timedelta(days=offset)
         summary, topics = SUMMARIES[(k + index) % len(SUMMARIES)]
         timeliness = Timeliness.ON_TIME if offset <= 0 else Timeliness.LATE
