@@ -1,5 +1,8 @@
 """Rules that change objectives and their alignment. Views, seed data and tests go through here."""
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -154,3 +157,47 @@ def alignment_delete(*, alignment: Alignment, by) -> None:
 
 def _alignment_url(partnership_pk: int) -> str:
     return reverse("objectives:alignment", args=[partnership_pk])
+
+
+@transaction.atomic
+def objective_adjust(
+    *,
+    objective: Objective,
+    by,
+    reason: str,
+    target: Decimal | None = None,
+    due_date: datetime.date | None = None,
+) -> Objective:
+    """Move an objective's target or due date for a stated reason (a review's decision, say).
+    The timeline row it writes (kind "objective", linked to the objective) says what changed
+    and why: it is the objective's history."""
+    _require_access(by, objective.partnership)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the objective changes."})
+    changes = []
+    if target is not None and target != objective.target:
+        changes.append(f"target {_number(objective.target)} → {_number(target)}")
+        objective.target = target
+    if due_date is not None and due_date != objective.due_date:
+        before = f"{objective.due_date:%-d %b %Y}" if objective.due_date else "none"
+        changes.append(f"due date {before} → {due_date:%-d %b %Y}")
+        objective.due_date = due_date
+    if not changes:
+        raise ValidationError("Give a new target or a new due date that differs from the current.")
+    objective.full_clean()
+    objective.save(update_fields=["target", "due_date", "updated_at"])
+    record_activity(
+        partnership=objective.partnership,
+        kind="objective",
+        summary=f"Objective “{objective.title}” adjusted: {', '.join(changes)}. Why: {reason}",
+        actor=by,
+        url=objective.get_absolute_url(),
+    )
+    return objective
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return "none"
+    return f"{Decimal(value).normalize():,f}"
