@@ -14,10 +14,12 @@ last figures.
    started here) in under 60 s, with no duplicate and no loss, each process under 300 MB.
 """
 
+import contextlib
 import datetime
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -30,8 +32,17 @@ DB_NAME = os.environ.get("ACCORD_BENCH_DB", "accord_bench")
 PG = os.environ.get("ACCORD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 BROKER = os.environ.get("ACCORD_BENCH_BROKER", "redis://127.0.0.1:6379/13")
 QUEUE = "accord-bench"
+# On a shared machine (other test suites on the same cores), ACCORD_BENCH_NICE=-10 run as root
+# gives this benchmark, its workers and its PostgreSQL backends priority over them.
+NICE = int(os.environ.get("ACCORD_BENCH_NICE", "0"))
 PARTNERSHIPS = int(os.environ.get("ACCORD_BENCH_PARTNERSHIPS", "100000"))
 MANAGERS = 1000
+# Each of the two worker processes: sending e-mail waits on the network, so threads overlap the
+# waits within one process ("prefork" with concurrency 1 is the other choice measured).
+POOL = os.environ.get("ACCORD_BENCH_POOL", "threads")
+CONCURRENCY = int(os.environ.get("ACCORD_BENCH_CONCURRENCY", "8"))
+ROUNDS = int(os.environ.get("ACCORD_BENCH_ROUNDS", "3"))
+PARTS = os.environ.get("ACCORD_BENCH_PARTS", "sweep,delivery").split(",")
 
 os.environ.update(
     {
@@ -70,7 +81,27 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def prioritise_backends() -> None:
+    """Give the PostgreSQL backends serving this benchmark the same priority as its processes."""
+    if not NICE:
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME])
+        for (pid,) in cursor.fetchall():
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, pid, NICE)
+
+
+def cpu_pressure() -> str:
+    path = Path("/proc/pressure/cpu")
+    return path.read_text().splitlines()[0] if path.exists() else "n/a"
+
+
 def main() -> None:
+    if NICE:
+        os.nice(NICE)
     recreate_database()
     import django
 
@@ -144,21 +175,39 @@ def main() -> None:
     # this process's before timing (the first publish of a process costs ~0.8 s of set-up).
     services.enqueue([0], queue=QUEUE + "-warm-up")
     _purge(QUEUE + "-warm-up")
+    prioritise_backends()
+    print(f"CPU pressure before the sweeps ({'nice ' + str(NICE) if NICE else 'no priority'}): "
+          f"{cpu_pressure()}")  # fmt: skip
 
     # 1. The sweep -----------------------------------------------------------------------------
-    started = time.perf_counter()
-    first = services.sweep(queue=QUEUE)
-    first_s = time.perf_counter() - started
-    started = time.perf_counter()
-    second = services.sweep(queue=QUEUE)
-    second_s = time.perf_counter() - started
-    print(f"sweep, all {len(ids):,} due: created {first.created:,}, queued {first.queued:,} "
-          f"in {first_s:.2f} s (limit 5 s)")  # fmt: skip
-    print(f"sweep right after: created {second.created:,} in {second_s:.2f} s (limit 1 s)")
-    for label, result in (("first", first), ("second", second)):
-        parts = ", ".join(f"{name} {s:.2f} s" for name, s in result.seconds)
-        print(f"  {label} sweep by source: {parts}")
-    assert first.created == len(ids) and second.created == 0
+    # Repeated from an empty outbox: on a shared machine one run can land on a busy moment.
+    runs = []
+    for attempt in range(ROUNDS if "sweep" in PARTS else 0):
+        if attempt:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE reminders_reminder")
+                cursor.execute("VACUUM ANALYZE reminders_reminder")
+            _purge()
+        started = time.perf_counter()
+        first = services.sweep(queue=QUEUE)
+        first_s = time.perf_counter() - started
+        started = time.perf_counter()
+        second = services.sweep(queue=QUEUE)
+        second_s = time.perf_counter() - started
+        assert first.created == len(ids) and second.created == 0, (first, second)
+        runs.append((first_s, second_s))
+        print(f"sweep {attempt + 1}: all {len(ids):,} due: created {first.created:,}, "
+              f"queued {first.queued:,} in {first_s:.2f} s; right after: created "
+              f"{second.created} in {second_s:.2f} s")  # fmt: skip
+        for label, result in (("first", first), ("second", second)):
+            parts = ", ".join(f"{name} {s:.2f} s" for name, s in result.seconds)
+            print(f"  {label} sweep by source: {parts}")
+    first_s = statistics.median(r[0] for r in runs) if runs else 0.0
+    second_s = statistics.median(r[1] for r in runs) if runs else 0.0
+    if runs:
+        print(f"sweep, median of {ROUNDS}: {first_s:.2f} s (limit 5 s), right after "
+              f"{second_s:.2f} s (limit 1 s); best {min(r[0] for r in runs):.2f} s and "
+              f"{min(r[1] for r in runs):.2f} s")  # fmt: skip
     sweep_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     # 2. Delivery of 10% -----------------------------------------------------------------------
@@ -177,13 +226,17 @@ def main() -> None:
     with SMTPServer(Recorder()) as smtp:
         workers = [_start_worker(n, smtp.port) for n in range(2)]
         try:
+            print(f"CPU pressure before delivery: {cpu_pressure()}")
+            cpu_before = _cpu_seconds()
             started = time.perf_counter()
             result = services.sweep(queue=QUEUE)
             while Reminder.objects.filter(status="pending").exists():
                 if time.perf_counter() - started > 300:
                     break
+                prioritise_backends()  # the workers connect when their first task arrives
                 time.sleep(0.25)
             delivery_s = time.perf_counter() - started
+            smtp_cpu = _cpu_seconds() - cpu_before
             time.sleep(1)
             received = smtp.recorder.reminder_ids()
             peaks = {}
@@ -199,6 +252,7 @@ def main() -> None:
     print(f"delivery, {len(due_ids):,} due: {result.created:,} created, {len(sent):,} sent, "
           f"{len(received):,} received by SMTP ({len(set(received)):,} distinct) in "
           f"{delivery_s:.1f} s (limit 60 s)")  # fmt: skip
+    print(f"  CPU of this process (the SMTP server) during delivery: {smtp_cpu:.1f} s")
     for name, peak in peaks.items():
         print(f"  peak memory {name}: {peak:.0f} MB (limit 300 MB)")
     print(f"  peak memory of this process (seed and sweeps): {sweep_peak:.0f} MB")
@@ -219,15 +273,20 @@ def _start_worker(n: int, port: int) -> subprocess.Popen:
     log = open(f"/tmp/accord-bench-worker-{n}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", QUEUE,
-         "--concurrency", "1", "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "--loglevel", "WARNING", "-n", f"bench{n}@%h"],
+         "--pool", POOL, "--concurrency", str(CONCURRENCY),
+         "--without-heartbeat", "--without-gossip", "--without-mingle",
+         "--loglevel", "INFO", "-n", f"bench{n}@%h"],
         cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not children(process.pid):
+    while time.monotonic() < deadline and "ready" not in Path(log.name).read_text():
         time.sleep(0.2)
-    time.sleep(2)
     return process
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _purge(queue: str = QUEUE) -> None:
