@@ -67,7 +67,7 @@ class KPIForm(forms.ModelForm):
         self.helper.form_tag = True
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-8"), Column("unit", css_class="col-md-4")),
-            "direction",
+            InlineRadios("direction"),
             Row(
                 Column("baseline", css_class="col-md-4"),
                 Column("target", css_class="col-md-4"),

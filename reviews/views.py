@@ -126,8 +126,11 @@ class KPICreateView(KPIFormMixin, FormView):
         return tab_url(self.partnership)
 
     def get_initial(self):
+        initial = {"owner": self.request.user.pk}
         objective = self.request.GET.get("objective")
-        return {"objective": objective} if objective and objective.isdigit() else {}
+        if objective and objective.isdigit():
+            initial["objective"] = objective
+        return initial
 
     def save(self, fields: dict) -> KPI:
         return services.kpi_create(partnership=self.partnership, by=self.request.user, **fields)
@@ -189,6 +192,9 @@ class KPIDetailView(KPIMixin, TemplateView):
     paginate_by = 24
 
     def post(self, request: HttpRequest, partnership_pk: int, kpi_pk: int) -> HttpResponse:
+        if self.partnership.is_ended:
+            messages.error(request, "This partnership has ended: its KPIs are a record now.")
+            return redirect(self.kpi)
         form = MeasurementForm(request.POST, kpi=self.kpi, inline=True)
         if form.is_valid():
             try:

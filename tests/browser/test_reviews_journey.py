@@ -103,6 +103,30 @@ def test_a_manager_records_measurements_and_an_executive_holds_the_quarterly_rev
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_text("recorded: 90.6 % of target, watch.")).to_be_visible()
 
+    # A CSV with one bad row imports nothing and says where the problem is.
+    page.get_by_role("link", name="KPIs").first.click()
+    page.get_by_role("link", name="Import measurements").click()
+    page.get_by_label("CSV file").set_input_files(
+        files=[
+            {
+                "name": "older.csv",
+                "mimeType": "text/csv",
+                "buffer": f"KPI,Period,Value\nOn-time delivery,{month_start(8):%Y-%m},88.5\n"
+                f"On-time delivery,{month_start(7):%Y-%m},n/a\n".encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Nothing was imported from older.csv")).to_be_visible()
+    expect(page.get_by_text("Line 3, column “Value”: “n/a” is not a number")).to_be_visible()
+    assert Measurement.objects.count() == 10
+    assert_accessible(page)
+    screenshot(page, "import-refused")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
+    expect(page.get_by_role("link", name="Northwind supply", exact=True)).to_be_visible()
+    assert_accessible(page)
+
     executive = signed_in_page(alice)
     executive.goto(f"/partnerships/{live.pk}/tab/performance/")
     executive.get_by_role("link", name="Schedule the review").click()

@@ -413,3 +413,28 @@ def test_a_partnerships_reviews_page_renders_in_constant_queries(client, active,
         ReviewFactory(partnership=active)
 
     assert_constant_queries(client, reverse("reviews:partnership_reviews", args=[active.pk]), more)
+
+
+def test_administrators_see_kpis_and_reviews_in_django_admin(client, admin_user, active, alice):
+    review = HeldReviewFactory(partnership=active)
+    MeasurementFactory(kpi=KPIFactory(partnership=active))
+    services.take_snapshot(review)
+    DecisionFactory(review=review)
+    client.force_login(admin_user)
+    for name in ("kpi", "measurement", "review"):
+        assert client.get(reverse(f"admin:reviews_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:reviews_review_change", args=[review.pk])).status_code == 200
+
+
+def test_nothing_is_recorded_on_an_ended_partnership_from_the_kpi_page(client, active, bob):
+    kpi = KPIFactory(partnership=active)
+    active.stage, active.ended_reason = Stage.ENDED, "Over."
+    active.save()
+    client.force_login(bob)
+    html = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Record a measurement" not in html
+    response = client.post(
+        kpi.get_absolute_url(), {"period": months_ago(1).isoformat(), "value": "90"}, follow=True
+    )
+    assert "This partnership has ended" in response.content.decode()
+    assert not Measurement.objects.exists()

@@ -328,3 +328,14 @@ def test_an_objective_of_another_partnership_cannot_be_adjusted(active, alice):
 def test_decisions_wait_until_the_review_is_held(active, alice):
     with pytest.raises(ValidationError, match="Hold the review first"):
         services.decision_record(review=ReviewFactory(partnership=active), by=alice, text="x")
+
+
+def test_an_adjustment_that_changes_nothing_is_refused(active, alice):
+    objective = ObjectiveFactory(partnership=active, baseline=D("100"), target=D("80"))
+    review = hold(ReviewFactory(partnership=active), alice)
+    with pytest.raises(ValidationError, match="differs from the current"):
+        services.decision_record(
+            review=review, by=alice, text="Keep it", kind="adjustment", objective=objective,
+            new_target=D("80"), new_due_date=objective.due_date, reason="No change.",
+        )  # fmt: skip
+    assert not Decision.objects.exists()
