@@ -54,6 +54,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if not access.can_use_partnerships(request.user) and request.user.is_administrator:
         return redirect("admin:index")
+    if access.can_use_partnerships(request.user):
+        # The portfolio dashboard: every partnership for executives, "My partnerships" for a
+        # partner manager (named, not imported: the core never imports a step app).
+        return redirect("portfolio:dashboard")
     return redirect("partnerships:list")
 
 

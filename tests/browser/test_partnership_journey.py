@@ -33,8 +33,9 @@ def test_an_executive_starts_a_partnership_that_only_its_managers_can_open(
     page.get_by_label("E-mail").fill(alice.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/partnerships/$"))
-    expect(page.get_by_role("heading", name="Partnerships", exact=True)).to_be_visible()
+    # Home is the portfolio dashboard.
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
     assert_accessible(page)
     screenshot(page, "signed-in")
 

@@ -1,0 +1,72 @@
+"""Demo health: every live demo partnership's score now, and a plausible history of daily
+snapshots behind it (the trend chart and "what moved since the last review" need a past).
+
+The history is made up: each part drifts, day by day, from an earlier value towards today's. It is
+written once (a partnership with more than one snapshot is left alone)."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from partnerships.models import Partnership
+
+from . import health, services
+from .models import HealthSettings, HealthSnapshot
+
+HISTORY_DAYS = 120
+
+
+def seed(stdout) -> None:
+    count = services.refresh_health()
+    if not count:
+        return
+    settings = HealthSettings.load()
+    weights = settings.weights()
+    today = timezone.localdate()
+    bare = (
+        Partnership.objects.filter(stage__in=health.LIVE)
+        .annotate(n=Count("health_snapshots"))
+        .filter(n__lte=1)
+        .select_related("health")
+    )
+    rows = []
+    for partnership in bare:
+        rows += history(partnership.pk, partnership.health.parts, weights, today)
+    with transaction.atomic():
+        HealthSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
+    stdout.write(f"Demo health: {count} live partnerships scored, {len(rows)} past snapshots.")
+
+
+def history(
+    pk: int, parts: list[dict], weights: dict[str, int], today: datetime.date
+) -> list[HealthSnapshot]:
+    rng = random.Random(pk)
+    start = {
+        p["key"]: None if p["value"] is None else health.clamp(p["value"] + rng.randint(-25, 20))
+        for p in parts
+    }
+    snapshots = []
+    for back in range(HISTORY_DAYS, 0, -1):
+        share = back / HISTORY_DAYS  # 1 long ago, towards 0 today
+        day_parts = []
+        for p in parts:
+            if p["value"] is None or (p["key"] == "kpi" and back > HISTORY_DAYS * 0.8):
+                value = None
+            else:
+                value = health.clamp(
+                    p["value"] + (start[p["key"]] - p["value"]) * share + rng.uniform(-3, 3)
+                )
+            day_parts.append(health.Part(p["key"], p["label"], weights[p["key"]], value, ""))
+        combined = health.combine(day_parts)
+        snapshots.append(
+            HealthSnapshot(
+                partnership_id=pk,
+                day=today - datetime.timedelta(days=back),
+                score=combined.score,
+                parts=combined.as_json(),
+            )
+        )
+    return snapshots

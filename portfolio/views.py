@@ -1,0 +1,164 @@
+import datetime
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from partnerships.views import RoleRequiredMixin
+from reviews.selectors import attainment_at_last_review, latest_held
+
+from . import health, selectors, services
+from .models import Band, HealthSettings, PartnershipHealth
+
+WHAT_MOVED_DAYS = 90
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    """The portfolio at a glance: the home page. Executives see every partnership; a partner
+    manager sees the same facts for the partnerships they manage ("My partnerships")."""
+
+    template_name = "portfolio/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        d = selectors.dashboard(self.request.user)
+        charts = {
+            "bands": [
+                {"label": b["label"], "count": b["count"], "band": b["band"]} for b in d.bands
+            ],
+            "points": d.points,
+            "currency": d.currency,
+            "healthyFrom": d.settings.healthy_from,
+            "atRiskBelow": d.settings.at_risk_below,
+        }
+        return super().get_context_data(
+            d=d,
+            charts=charts,
+            is_executive=self.request.user.is_executive,
+            max_stage=max((c["count"] for c in d.board), default=0),
+            **kwargs,
+        )
+
+
+class HealthListView(RoleRequiredMixin, ListView):
+    """Live partnerships by health, weakest first: the list behind the dashboard's health."""
+
+    template_name = "portfolio/health_list.html"
+    paginate_by = 25
+    context_object_name = "partnerships"
+
+    def get_queryset(self):
+        self.band = self.request.GET.get("band", "")
+        if self.band not in Band.values:
+            self.band = ""
+        self.settings = HealthSettings.load()
+        return selectors.health_rows(self.request.user, self.settings, self.band)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        settings = self.settings
+        for p in ctx["partnerships"]:
+            score = p.health.score if hasattr(p, "health") else None
+            p.band = settings.band(score)
+            p.band_label = Band(p.band).label
+        ctx.update(
+            band=self.band,
+            bands=Band.choices,
+            settings=settings,
+            querystring=f"band={self.band}" if self.band else "",
+        )
+        return ctx
+
+
+class DueListView(RoleRequiredMixin, ListView):
+    """What is due or overdue this week, one kind at a time: the lists behind the figures."""
+
+    template_name = "portfolio/due_list.html"
+    paginate_by = 25
+    context_object_name = "rows"
+
+    def get_queryset(self):
+        self.kind = self.request.GET.get("kind", "check_ins")
+        if self.kind not in selectors.DUE_KINDS:
+            raise Http404("No such list.")
+        self.now = timezone.now()
+        return selectors.due_rows(self.request.user, self.kind, now=self.now)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate(self.now)
+        return super().get_context_data(
+            kind=self.kind,
+            kinds=selectors.DUE_KINDS,
+            heading=selectors.DUE_KINDS[self.kind][1],
+            today=today,
+            now=self.now,
+            week_end=selectors.week_end(today),
+            notice_until=today + datetime.timedelta(days=selectors.NOTICE_DAYS),
+            querystring=f"kind={self.kind}",
+            **kwargs,
+        )
+
+
+def last_review_day(partnership) -> datetime.date | None:
+    """The day of the partnership's last held review (from the reviews step)."""
+    review = latest_held(partnership)
+    return review.held_on if review else None
+
+
+def tab_context(request: HttpRequest, partnership) -> dict:
+    """The workspace's Health tab: each part with its weight and value, computed now; what moved
+    since the last review (against that day's snapshot); the daily trend."""
+    if partnership.stage not in health.LIVE:
+        return {"live": False}
+    settings = HealthSettings.load()
+    now = health.compute_one(partnership, settings)
+    stored = PartnershipHealth.objects.filter(partnership=partnership).first()
+    if stored is None or stored.score != now.score or stored.parts != now.as_json():
+        # What the manager sees here is what the dashboard shows next.
+        services.refresh_one(partnership, now)
+    today = timezone.localdate()
+    reviewed = last_review_day(partnership)
+    if reviewed:
+        base = selectors.snapshot_on_or_before(partnership, reviewed)
+    else:
+        base = selectors.earliest_snapshot_since(
+            partnership, today - datetime.timedelta(days=WHAT_MOVED_DAYS)
+        )
+    if base is not None and base.day >= today:
+        base = None
+    then = {p["key"]: p for p in (base.parts if base else [])}
+    if reviewed:
+        # The KPIs as the review itself froze them, rather than as that day's snapshot saw them.
+        frozen = attainment_at_last_review([partnership.pk]).get(partnership.pk)
+        if frozen is not None:
+            then["kpi"] = {"key": "kpi", "value": frozen, "detail": "Frozen by the last review."}
+    rows = []
+    for part in now.parts:
+        before = then.get(part.key)
+        was = before.get("value") if before else None
+        rows.append(
+            {
+                "part": part,
+                "share": now.share(part),
+                "was": was,
+                "was_detail": before.get("detail") if before else "",
+                "delta": part.value - was if part.value is not None and was is not None else None,
+            }
+        )
+    score_delta = (
+        now.score - base.score
+        if base is not None and base.score is not None and now.score is not None
+        else None
+    )
+    return {
+        "live": True,
+        "health": now,
+        "band": settings.band(now.score),
+        "band_label": Band(settings.band(now.score)).label,
+        "settings": settings,
+        "rows": rows,
+        "base": base,
+        "reviewed": reviewed,
+        "score_delta": score_delta,
+        "score_moved": abs(score_delta) if score_delta is not None else None,
+        "trend": {"points": selectors.trend(partnership), "name": partnership.name},
+    }

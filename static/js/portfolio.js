@@ -1,0 +1,151 @@
+// Portfolio charts (Chart.js). Data comes from json_script blocks: no inline script (CSP).
+// The Health tab is swapped in by htmx and may load this file again: wire everything once.
+(() => {
+  if (window.accordPortfolio) return;
+  window.accordPortfolio = true;
+
+  const BAND_COLOURS = {
+    healthy: "#198754",
+    watch: "#e0a800",
+    at_risk: "#dc3545",
+    unknown: "#adb5bd",
+  };
+  const NAVY = "#1f3a5f";
+
+  const money = (currency, value) =>
+    currency + Math.round(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+
+  const charts = {
+    bands(canvas, data) {
+      return new Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: data.bands.map((b) => b.label),
+          datasets: [
+            {
+              data: data.bands.map((b) => b.count),
+              backgroundColor: data.bands.map((b) => BAND_COLOURS[b.band]),
+            },
+          ],
+        },
+        options: {
+          indexAxis: "y",
+          aspectRatio: 2.6,
+          plugins: { legend: { display: false } },
+          scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+          onClick: (event, elements) => {
+            if (elements.length) {
+              const band = data.bands[elements[0].index].band;
+              window.location.assign(canvas.dataset.bandUrl + "?band=" + band);
+            }
+          },
+        },
+      });
+    },
+
+    value(canvas, data) {
+      return new Chart(canvas, {
+        type: "scatter",
+        data: {
+          datasets: [
+            {
+              data: data.points,
+              pointBackgroundColor: data.points.map((p) =>
+                p.x >= data.healthyFrom
+                  ? BAND_COLOURS.healthy
+                  : p.x < data.atRiskBelow
+                    ? BAND_COLOURS.at_risk
+                    : BAND_COLOURS.watch,
+              ),
+              pointRadius: data.points.length > 200 ? 3 : 5,
+              pointHoverRadius: 7,
+            },
+          ],
+        },
+        options: {
+          aspectRatio: 2,
+          plugins: {
+            legend: { display: false },
+            tooltip: {
+              callbacks: {
+                label: (item) =>
+                  `${item.raw.name}: health ${item.raw.x}, value ${money(data.currency, item.raw.y)}`,
+              },
+            },
+          },
+          scales: {
+            x: { min: 0, max: 100, title: { display: true, text: "Health" } },
+            y: {
+              beginAtZero: true,
+              title: { display: true, text: `Value (${data.currency})` },
+              ticks: { callback: (value) => money(data.currency, value) },
+            },
+          },
+          onClick: (event, elements) => {
+            if (elements.length) window.location.assign(data.points[elements[0].index].url);
+          },
+          onHover: (event, elements) => {
+            event.native.target.style.cursor = elements.length ? "pointer" : "default";
+          },
+        },
+      });
+    },
+
+    trend(canvas, data) {
+      return new Chart(canvas, {
+        type: "line",
+        data: {
+          labels: data.points.map((p) => p.x),
+          datasets: [
+            {
+              label: "Health",
+              data: data.points.map((p) => p.y),
+              borderColor: NAVY,
+              backgroundColor: NAVY,
+              spanGaps: true,
+              tension: 0.2,
+              pointRadius: data.points.length > 60 ? 0 : 2,
+            },
+          ],
+        },
+        options: {
+          aspectRatio: 4,
+          plugins: { legend: { display: false } },
+          scales: {
+            y: { min: 0, max: 100 },
+            x: {
+              ticks: {
+                maxRotation: 0,
+                autoSkip: true,
+                maxTicksLimit: 8,
+                callback(value) {
+                  const day = new Date(this.getLabelForValue(value));
+                  return day.toLocaleDateString(undefined, { day: "numeric", month: "short" });
+                },
+              },
+            },
+          },
+        },
+      });
+    },
+  };
+
+  function draw(root) {
+    if (typeof Chart === "undefined") return;
+    root.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach((canvas) => {
+      const source = document.getElementById(canvas.dataset.source);
+      const make = charts[canvas.dataset.chart];
+      if (!source || !make) return;
+      canvas.dataset.drawn = "1";
+      make(canvas, JSON.parse(source.textContent));
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => draw(document));
+  } else {
+    draw(document);
+  }
+  // A tab swapped in by htmx brings its own canvas (and maybe this script, already loaded).
+  document.addEventListener("htmx:afterSettle", (event) => draw(event.target));
+})();

@@ -1,0 +1,9 @@
+"""Teaches the access walk the arguments of the relationship routes (``thread_pk`` is taught by
+communications: an idea thread of the partnership)."""
+
+from .factories import MilestoneFactory, OpportunityFactory
+
+OBJECT_MAKERS = {
+    "milestone_pk": lambda partnership: MilestoneFactory(partnership=partnership).pk,
+    "opportunity_pk": lambda partnership: OpportunityFactory(partnership=partnership).pk,
+}
