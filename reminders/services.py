@@ -94,7 +94,13 @@ def reminder_day(now: datetime.datetime, at: datetime.time, zone: str) -> dateti
 def sweep(*, now: datetime.datetime | None = None, queue: str | None = None) -> SweepResult:
     """Insert every reminder now due, then enqueue what is unsent. Safe to run twice at once."""
     now = now or timezone.now()
-    zones = list(User.objects.filter(is_active=True).values_list("time_zone", flat=True).distinct())
+    # order_by(): the user model's default ordering would make DISTINCT return a zone per user.
+    zones = list(
+        User.objects.filter(is_active=True)
+        .order_by()
+        .values_list("time_zone", flat=True)
+        .distinct()
+    )
     created: list[int] = []
     failed: list[str] = []
     seconds: list[tuple[str, float]] = []

@@ -274,3 +274,17 @@ def test_two_sweeps_at_the_same_time_produce_each_reminder_once():
     assert len(results) == 2
     assert Reminder.objects.filter(kind="check_in.due").count() == 200
     assert sum(r.created for r in results) == Reminder.objects.count()
+
+
+def test_the_sweep_asks_about_each_time_zone_once(northwind, monkeypatch):
+    for _ in range(5):
+        manager(time_zone="Europe/London")
+    seen = []
+    real = services._insert_due
+    monkeypatch.setattr(
+        services,
+        "_insert_due",
+        lambda source, zones, *a: seen.append(zones) or real(source, zones, *a),
+    )
+    services.sweep(now=at(D))
+    assert all(sorted(zones) == sorted(set(zones)) for zones in seen)
