@@ -171,6 +171,17 @@ def register() -> None:
         )
     )
     register_calendar_source("partnerships", calendar_events)
+    from .registry import register_demo_seeder
+
+    # Last, after every step app's data: the bell shows the demo's reminders at first sign-in.
+    register_demo_seeder(seed_demo_notices, order=1000)
+
+
+def seed_demo_notices(stdout) -> None:
+    from reminders.services import sweep
+
+    result = sweep(deliver=False)
+    stdout.write(f"Reminders: {result.created} notices due now (beat e-mails them).")
 
 
 register()

@@ -91,8 +91,13 @@ def reminder_day(now: datetime.datetime, at: datetime.time, zone: str) -> dateti
     return local.date() if local.time() >= at else local.date() - datetime.timedelta(days=1)
 
 
-def sweep(*, now: datetime.datetime | None = None, queue: str | None = None) -> SweepResult:
-    """Insert every reminder now due, then enqueue what is unsent. Safe to run twice at once."""
+def sweep(
+    *, now: datetime.datetime | None = None, queue: str | None = None, deliver: bool = True
+) -> SweepResult:
+    """Insert every reminder now due, then enqueue what is unsent. Safe to run twice at once.
+
+    ``deliver=False`` only inserts (the rows are the in-app notices at once); the next sweep
+    enqueues them — for callers inside a transaction, such as the demo data."""
     now = now or timezone.now()
     # order_by(): the user model's default ordering would make DISTINCT return a zone per user.
     zones = list(
@@ -116,6 +121,9 @@ def sweep(*, now: datetime.datetime | None = None, queue: str | None = None) -> 
                 logger.exception("Reminder source %s failed", source.name)
                 failed.append(source.name)
             seconds.append((source.name, time.perf_counter() - started))
+    if not deliver:
+        Reminder.objects.filter(pk__in=created).update(queued_at=None)
+        return SweepResult(len(created), 0, tuple(failed), tuple(seconds))
     queued = enqueue(created, queue=queue) if created else 0
     queued += requeue_stale(now=now, queue=queue)
     return SweepResult(

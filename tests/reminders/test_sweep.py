@@ -288,3 +288,10 @@ def test_the_sweep_asks_about_each_time_zone_once(northwind, monkeypatch):
     )
     services.sweep(now=at(D))
     assert all(sorted(zones) == sorted(set(zones)) for zones in seen)
+
+
+def test_a_sweep_without_delivery_leaves_the_rows_for_the_next_sweep_to_enqueue(northwind):
+    result = services.sweep(now=at(D), deliver=False)
+    assert result.created == 1 and result.queued == 0
+    assert Reminder.objects.get().queued_at is None
+    assert services.sweep(now=at(D, 11)).queued == 1
