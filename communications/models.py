@@ -209,6 +209,12 @@ class ActionItem(models.Model):
                 name="comm_open_action_idx",
             ),
             models.Index(fields=["partnership", "status"]),
+            # The portfolio's "due or overdue this week": open items across partnerships by date.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status="open"),
+                name="comm_open_action_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

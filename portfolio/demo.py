@@ -41,7 +41,11 @@ def seed(stdout) -> None:
 
 
 def history(
-    pk: int, parts: list[dict], weights: dict[str, int], today: datetime.date
+    pk: int,
+    parts: list[dict],
+    weights: dict[str, int],
+    today: datetime.date,
+    length: int = HISTORY_DAYS,
 ) -> list[HealthSnapshot]:
     rng = random.Random(pk)
     start = {
@@ -49,11 +53,11 @@ def history(
         for p in parts
     }
     snapshots = []
-    for back in range(HISTORY_DAYS, 0, -1):
-        share = back / HISTORY_DAYS  # 1 long ago, towards 0 today
+    for back in range(length, 0, -1):
+        share = back / length  # 1 long ago, towards 0 today
         day_parts = []
         for p in parts:
-            if p["value"] is None or (p["key"] == "kpi" and back > HISTORY_DAYS * 0.8):
+            if p["value"] is None or (p["key"] == "kpi" and back > length * 0.8):
                 value = None
             else:
                 value = health.clamp(

@@ -26,6 +26,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
                 {"label": b["label"], "count": b["count"], "band": b["band"]} for b in d.bands
             ],
             "points": d.points,
+            "url": selectors.partnership_url_pattern(),
             "currency": d.currency,
             "healthyFrom": d.settings.healthy_from,
             "atRiskBelow": d.settings.at_risk_below,

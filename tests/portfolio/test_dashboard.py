@@ -135,9 +135,8 @@ def test_successes_opportunities_and_the_value_chart_data(client, alice):
     d = response.context["d"]
     assert d.success_count == 2
     assert [h["count"] for h in d.horizons] == [1, 0, 0]
-    assert d.points == [
-        {"x": 65, "y": 150000.0, "name": "Valuable", "url": f"/partnerships/{p.pk}/"}
-    ]
+    assert d.points == [{"x": 65, "y": 150000.0, "name": "Valuable", "id": p.pk}]
+    assert response.context["charts"]["url"] == "/partnerships/{id}/"
     body = response.content.decode()
     assert 'id="portfolio-charts" type="application/json"' in body
     assert "<script>" not in body.replace('<script src="', "")  # no inline script

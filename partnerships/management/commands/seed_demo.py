@@ -6,6 +6,7 @@ Idempotent: running it twice changes nothing. Step apps extend it with their own
 import datetime
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -255,8 +256,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already holds partnerships.",
         )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            metavar="N",
+            help="Then add N partnerships with a year of history, for benchmarks (bulk inserts).",
+        )
 
-    def handle(self, *args, if_empty: bool = False, **options) -> None:
+    def handle(self, *args, if_empty: bool = False, scale: int | None = None, **options) -> None:
         if if_empty and Partnership.objects.exists():
             self.stdout.write("Demo data skipped: the database already has partnerships.")
             return
@@ -267,6 +274,10 @@ class Command(BaseCommand):
             for seed in demo_seeders():
                 seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        if scale:
+            # The portfolio app owns the scale data (it writes every step's tables); named here,
+            # not imported: the core never imports a step app.
+            call_command("seed_scale", scale, stdout=self.stdout)
 
     def seed_users(self) -> dict[str, User]:
         users = {}
