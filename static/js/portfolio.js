@@ -82,7 +82,9 @@
             },
           },
           onClick: (event, elements) => {
-            if (elements.length) window.location.assign(data.points[elements[0].index].url);
+            if (elements.length) {
+              window.location.assign(data.url.replace("{id}", data.points[elements[0].index].id));
+            }
           },
           onHover: (event, elements) => {
             event.native.target.style.cursor = elements.length ? "pointer" : "default";
