@@ -31,6 +31,7 @@ class CommunicationsConfig(AppConfig):
             Tab,
             register_demo_seeder,
             register_nav,
+            register_slot,
             register_tab,
         )
 
@@ -48,4 +49,8 @@ class CommunicationsConfig(AppConfig):
             )
         )
         register_demo_seeder(demo.seed, order=40)
+        register_slot("overview.check_ins", "communications/_overview_check_ins.html", 40)
+        register_slot("overview.end", "communications/_overview_end.html", 40)
+        register_slot("list.check_in_cell", "communications/_list_check_in_cell.html", 40)
+        register_slot("list.end", "communications/_quick_log_modal.html", 40)
         reminder_sources.register()

@@ -6,6 +6,8 @@ Each step app calls these from its AppConfig.ready():
   (in words) before a partnership may move to ``stage``;
 - ``register_tab(Tab(...))``: a tab of the partnership workspace;
 - ``register_nav(NavItem(...))``: a link in the top navigation;
+- ``register_slot(name, template, order)``: a fragment the core's templates render at a named
+  place (``{% slot "name" %}``), with the surrounding template's context;
 - ``register_demo_seeder(seed, order)``: ``seed(stdout)`` adds the step's demo data to the
   partnerships that ``seed_demo`` made; it must be idempotent.
 """
@@ -88,3 +90,22 @@ def register_nav(item: NavItem) -> None:
 
 def nav_items() -> list[NavItem]:
     return sorted(_nav.values(), key=lambda n: n.order)
+
+
+# Named places in the core's templates where step apps add fragments:
+#   "overview.check_ins"  under the check-in facts of the workspace overview (``partnership``)
+#   "overview.end"        at the end of the overview (modals)
+#   "list.check_in_cell"  in a row's next-check-in cell of the partnership list (``p``)
+#   "list.end"            at the end of the partnership list (modals)
+_slots: dict[str, list[tuple[int, str]]] = {}
+
+
+def register_slot(name: str, template: str, order: int) -> None:
+    entries = _slots.setdefault(name, [])
+    if all(existing != template for _, existing in entries):
+        entries.append((order, template))
+        entries.sort()
+
+
+def slot_templates(name: str) -> list[str]:
+    return [template for _, template in _slots.get(name, [])]
