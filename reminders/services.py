@@ -114,8 +114,11 @@ def sweep(
         for source in registry.sources():
             started = time.perf_counter()
             try:
-                at = source.send_at() if source.send_at else reminder_time
-                created += _insert_due(source, zones, at, now)
+                # A savepoint inside a caller's transaction: a source's SQL error rolls back
+                # that source alone.
+                with transaction.atomic():
+                    at = source.send_at() if source.send_at else reminder_time
+                    created += _insert_due(source, zones, at, now)
             except Exception:
                 # One broken source must not stop the others' reminders.
                 logger.exception("Reminder source %s failed", source.name)

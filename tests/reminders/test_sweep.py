@@ -295,3 +295,34 @@ def test_a_sweep_without_delivery_leaves_the_rows_for_the_next_sweep_to_enqueue(
     assert result.created == 1 and result.queued == 0
     assert Reminder.objects.get().queued_at is None
     assert services.sweep(now=at(D, 11)).queued == 1
+
+
+def test_a_source_whose_sql_fails_is_rolled_back_alone(northwind, monkeypatch):
+    from django.db.models import IntegerField
+    from django.db.models.functions import Cast
+
+    from partnerships.models import Partnership
+    from reminders import registry
+    from reminders.sources import key, link, on_day
+
+    def bad_sql(window):
+        # "Northwind" is no integer: the database refuses it mid-statement.
+        return [
+            on_day(
+                Partnership.objects.all(),
+                "next_check_in_due",
+                window,
+                kind="bad.kind",
+                subject_key=key("bad:"),
+                recipient="managers",
+                url=link("partnerships:detail", partnership_pk="pk"),
+                title=Cast("name", IntegerField()),
+            )
+        ]
+
+    # Registered first: the core's source runs after it, in the same transaction.
+    bad = registry.ReminderSource("a-bad-one", (), bad_sql)
+    monkeypatch.setattr(registry, "_sources", {"a-bad-one": bad, **registry._sources})
+    result = services.sweep(now=at(D))
+    assert result.failed_sources == ("a-bad-one",)
+    assert Reminder.objects.filter(kind="check_in.due").count() == 1
