@@ -192,6 +192,8 @@ def main() -> None:
     from accounts.models import User
 
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static names from the manifest collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]

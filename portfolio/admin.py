@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from . import services
 from .models import HealthSettings
 
 
@@ -27,6 +28,12 @@ class HealthSettingsAdmin(admin.ModelAdmin):
         ),
         ("Bands", {"fields": ["healthy_from", "at_risk_below"]}),
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # The dashboard reads stored scores: rescore now rather than at the next beat.
+        count = services.refresh_health()
+        messages.info(request, f"Health recomputed for {count:,} live partnerships.")
 
     def has_add_permission(self, request) -> bool:
         return False

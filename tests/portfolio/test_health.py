@@ -167,3 +167,30 @@ def test_bands_follow_the_settings():
     settings.at_risk_below, settings.healthy_from = 80, 60
     with pytest.raises(ValidationError):
         settings.full_clean()
+
+
+@pytest.mark.django_db
+def test_new_weights_saved_in_admin_rescore_the_partnerships(client, admin_user):
+    from portfolio.models import PartnershipHealth
+    from tests.communications.factories import ActionItemFactory, CheckInFactory
+
+    from .conftest import live_partnership
+
+    partnership = live_partnership()
+    CheckInFactory(partnership=partnership, sentiment=5)  # sentiment 100
+    ActionItemFactory(partnership=partnership, due_on=datetime.date(2020, 1, 1))  # actions 85
+    client.force_login(admin_user)
+    url = "/admin/portfolio/healthsettings/1/change/"
+    assert client.get(url).status_code == 200
+    data = {
+        "kpi_weight": 0, "cadence_weight": 0, "concerns_weight": 0, "actions_weight": 1,
+        "sentiment_weight": 0, "healthy_from": 70, "at_risk_below": 50,
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert PartnershipHealth.objects.get(partnership=partnership).score == 85
+    data["actions_weight"] = 0
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "The weights add up to zero" in response.content.decode()
+    assert HealthSettings.load().actions_weight == 1
