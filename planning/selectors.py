@@ -1,21 +1,16 @@
 """Reads shared by the relationship pages and the portfolio, each in a fixed number of queries."""
 
 import datetime
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from agreements.models import OPEN_STATUSES, Agreement
 from agreements.models import Status as AgreementStatus
@@ -98,41 +93,28 @@ def open_opportunities(partnership_ids: QuerySet) -> QuerySet[Opportunity]:
     )
 
 
-def value_subqueries() -> dict:
-    """Annotations for a Partnership queryset: the estimated value of its open opportunities and
-    the realised value of its milestones counted in money (in the reporting currency)."""
-    opportunities = (
+def open_opportunity_values(partnership_ids: QuerySet) -> dict[int, Decimal]:
+    """The estimated value of each partnership's open opportunities, in one grouped query."""
+    return dict(
         Opportunity.objects.open()
-        .filter(partnership=OuterRef("pk"))
+        .filter(partnership__in=partnership_ids, estimated_value__isnull=False)
         .order_by()
-        .values("partnership")
+        .values("partnership_id")
         .annotate(total=Sum("estimated_value"))
-        .values("total")
+        .values_list("partnership_id", "total")
     )
-    realised = (
+
+
+def realised_money_values(partnership_ids: QuerySet) -> dict[int, Decimal]:
+    """The realised value of each partnership's milestones counted in money, in one query."""
+    return dict(
         Milestone.objects.achieved()
-        .filter(partnership=OuterRef("pk"), value_unit__in=MONEY_UNITS)
+        .filter(partnership__in=partnership_ids, value_unit__in=MONEY_UNITS)
         .order_by()
-        .values("partnership")
+        .values("partnership_id")
         .annotate(total=Sum("value_amount"))
-        .values("total")
+        .values_list("partnership_id", "total")
     )
-    zero = Value(Decimal(0), output_field=MONEY)
-    return {
-        "opportunity_value": Coalesce(Subquery(opportunities, output_field=MONEY), zero),
-        "realised_value": Coalesce(Subquery(realised, output_field=MONEY), zero),
-    }
-
-
-def value_by_partnership(partnership_ids: Iterable[int]) -> dict[int, Decimal]:
-    ids = list(partnership_ids)
-    values = (
-        Partnership.objects.filter(pk__in=ids)
-        .annotate(**value_subqueries())
-        .annotate(value=F("opportunity_value") + F("realised_value"))
-        .values_list("pk", "value")
-    )
-    return dict(values)
 
 
 def recent_success_filter(today: datetime.date, days: int = 90) -> Q:
