@@ -38,6 +38,9 @@ CONNECTIONS = 4
 WORKERS = 2
 LARGE_TABLE_ROWS = 5000
 WRK = "/usr/bin/wrk"
+# On a shared machine, as root: run gunicorn, wrk and this database's PostgreSQL backends at a
+# higher priority than the other suites (negative), as the reminders benchmark does.
+NICE = int(os.environ.get("ACCORD_BENCH_NICE", "0"))
 
 os.environ.update(
     {
@@ -163,6 +166,28 @@ def explain(targets: dict[str, tuple]) -> list[str]:
     return found
 
 
+def prioritise_backends() -> None:
+    """Give the PostgreSQL backends serving this benchmark the priority of its processes."""
+    if not NICE:
+        return
+    import contextlib
+
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+        ).fetchall()
+    for (pid,) in pids:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, NICE)
+
+
+def cpu_pressure() -> str:
+    path = Path("/proc/pressure/cpu")
+    return path.read_text().splitlines()[0] if path.exists() else "n/a"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -180,6 +205,8 @@ def wrk(url: str, cookie: str, script: str) -> dict[str, float]:
 
 
 def main() -> None:
+    if NICE:
+        os.nice(NICE)
     recreate_database()
     import django
 
@@ -261,9 +288,11 @@ def main() -> None:
                 request = urllib.request.Request(base + url, headers={"Cookie": cookie})
                 with urllib.request.urlopen(request) as response:
                     assert response.status == 200 and response.url.endswith(url), response.url
+        prioritise_backends()
         print(
             f"\n3. gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections, {DURATION}, "
-            f"loopback (load average {load()})"
+            f"loopback ({'nice ' + str(NICE) if NICE else 'no priority'}; load average {load()}; "
+            f"CPU pressure {cpu_pressure()})"
         )
         results = {}
         for name, url in urls.items():
@@ -276,7 +305,7 @@ def main() -> None:
                 f"{int(result['errors'])} errors)"
             )
             assert result["non2xx"] == 0 and result["errors"] == 0, result
-        print(f"load average after: {load()}")
+        print(f"load average after: {load()}; CPU pressure {cpu_pressure()}")
         checks = [
             ("dashboard p95 < 300 ms", results["dashboard"]["p95"] < 300),
             ("partnership list >= 150 req/s", results["partnership list"]["rps"] >= 150),
