@@ -43,6 +43,9 @@ class PartnershipFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"placeholder": "Name or partner", "type": "search"}
         )
+        for name, field in self.form.fields.items():
+            if name != "q":
+                field.widget.attrs["class"] = "form-select"
 
     def search(self, queryset, name, value):
         value = value.strip()

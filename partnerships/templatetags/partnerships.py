@@ -1,5 +1,8 @@
+import datetime
+
 from django import template
-from django.template.loader import get_template
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..registry import slot_templates
@@ -9,7 +12,31 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def slot(context: template.Context, name: str) -> SafeString:
-    """Render the fragments step apps registered for this place, with the current context."""
-    flat = context.flatten()
-    request = context.get("request")
-    return mark_safe("".join(get_template(t).render(flat, request) for t in slot_templates(name)))
+    """Render the fragments step apps registered for this place, with the current context.
+
+    Rendering with the context itself (not a new RequestContext) keeps a slot inside a list's
+    row from running every context processor again, once per row.
+    """
+    engine = context.template.engine
+    return mark_safe("".join(engine.get_template(t).render(context) for t in slot_templates(name)))
+
+
+@register.simple_tag
+def stage_badge(stage: str, label: str) -> SafeString:
+    return format_html('<span class="badge stage-badge stage-{}">{}</span>', stage, label)
+
+
+@register.simple_tag
+def due_date(due: datetime.date | None, today: datetime.date) -> SafeString:
+    """A due date, marked overdue once it has passed. A tag, not an include: lists show it
+    twice per row."""
+    if not due:
+        return mark_safe('<span class="text-body-secondary">—</span>')
+    shown = date_format(due, "j M Y")
+    if due < today:
+        return format_html(
+            '<span class="text-danger fw-semibold">{}</span> '
+            '<span class="badge text-bg-danger">overdue</span>',
+            shown,
+        )
+    return format_html("{}", shown)
