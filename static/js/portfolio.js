@@ -14,6 +14,9 @@
 
   const money = (currency, value) =>
     currency + Math.round(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+  const compactMoney = (currency, value) =>
+    currency +
+    new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 }).format(value);
 
   const charts = {
     bands(canvas, data) {
@@ -59,11 +62,13 @@
               ),
               pointRadius: data.points.length > 200 ? 3 : 5,
               pointHoverRadius: 7,
+              clip: 8, // a partnership at 100 or at 0 stays whole on the edge
             },
           ],
         },
         options: {
           aspectRatio: 2,
+          layout: { padding: { right: 8, top: 8 } },
           plugins: {
             legend: { display: false },
             tooltip: {
@@ -77,8 +82,10 @@
             x: { min: 0, max: 100, title: { display: true, text: "Health" } },
             y: {
               beginAtZero: true,
+              // With no value anywhere yet, show a sensible scale rather than fractions of €1.
+              suggestedMax: Math.max(...data.points.map((p) => p.y)) > 0 ? undefined : 100000,
               title: { display: true, text: `Value (${data.currency})` },
-              ticks: { callback: (value) => money(data.currency, value) },
+              ticks: { precision: 0, callback: (value) => compactMoney(data.currency, value) },
             },
           },
           onClick: (event, elements) => {
