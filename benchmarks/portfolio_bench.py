@@ -41,6 +41,9 @@ WRK = "/usr/bin/wrk"
 # On a shared machine, as root: run gunicorn, wrk and this database's PostgreSQL backends at a
 # higher priority than the other suites (negative), as the reminders benchmark does.
 NICE = int(os.environ.get("ACCORD_BENCH_NICE", "0"))
+# "speed" alone reuses the database a full run left (N = 1,000), to measure again in a quiet
+# moment of a shared machine without seeding again.
+PARTS = set(os.environ.get("ACCORD_BENCH_PARTS", "queries,explain,speed").split(","))
 
 os.environ.update(
     {
@@ -188,6 +191,36 @@ def cpu_pressure() -> str:
     return path.read_text().splitlines()[0] if path.exists() else "n/a"
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (utime + stime, in seconds)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def serving_pids(server_pid: int) -> list[int]:
+    """gunicorn's master and workers, and the PostgreSQL backends of this database."""
+    import psycopg
+
+    pids = [server_pid]
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        pids += [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+            ).fetchall()
+        ]
+    return pids
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -204,10 +237,21 @@ def wrk(url: str, cookie: str, script: str) -> dict[str, float]:
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
 
 
+def wrk_once(url: str, cookie: str, script: str) -> dict[str, float]:
+    out = subprocess.run(
+        [WRK, "-t1", "-c1", "-d10s", "-s", script, "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
 def main() -> None:
     if NICE:
         os.nice(NICE)
-    recreate_database()
+    fresh = "queries" in PARTS
+    if fresh:
+        recreate_database()
     import django
 
     django.setup()
@@ -227,34 +271,39 @@ def main() -> None:
     print(f"machine: {machine()} · PostgreSQL {postgres} · Python {platform.python_version()}")
     print(f"load average before: {load()}")
 
-    started = time.perf_counter()
-    call_command("seed_demo", scale=SMALL, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    if fresh:
+        started = time.perf_counter()
+        call_command("seed_demo", scale=SMALL, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     coo = User.objects.get(email="coo@accord.example")
     manager = User.objects.get(email="scale.manager001@accord.example")
-    small = count_queries(pages(coo, manager))
-    print(f"N = {SMALL}: seeded in {time.perf_counter() - started:.1f} s")
-
-    started = time.perf_counter()
-    call_command("seed_demo", scale=LARGE, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    seeded = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    print(f"N = {LARGE:,}: {LARGE - SMALL:,} more seeded in {seeded:.1f} s (bulk inserts)")
+    if fresh:
+        small = count_queries(pages(coo, manager))
+        print(f"N = {SMALL}: seeded in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        call_command("seed_demo", scale=LARGE, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        seeded = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"N = {LARGE:,}: {LARGE - SMALL:,} more seeded in {seeded:.1f} s (bulk inserts)")
     targets = pages(coo, manager)
-    large = count_queries(targets)
-    print("\n1. Queries per page, N = 10 → N = 1,000")
-    for name in small:
-        mark = "same" if small[name] == large[name] else "DIFFERENT"
-        print(f"  {name:28} {small[name]:3} → {large[name]:3}  {mark}")
-    assert small == large, "a page's number of queries grows with the number of partnerships"
+    if fresh:
+        large = count_queries(targets)
+        print("\n1. Queries per page, N = 10 → N = 1,000")
+        for name in small:
+            mark = "same" if small[name] == large[name] else "DIFFERENT"
+            print(f"  {name:28} {small[name]:3} → {large[name]:3}  {mark}")
+        assert small == large, "a page's number of queries grows with the number of partnerships"
 
-    print(f"\n2. EXPLAIN (ANALYZE) of every query, N = {LARGE:,}")
-    scans = explain(targets)
-    for scan in scans:
-        print(f"  SEQ SCAN over a large table: {scan}")
-    print("  no sequential scan over a large table" if not scans else "")
+    if "explain" in PARTS:
+        print(f"\n2. EXPLAIN (ANALYZE) of every query, N = {LARGE:,}")
+        scans = explain(targets)
+        for scan in scans:
+            print(f"  SEQ SCAN over a large table: {scan}")
+        print("  no sequential scan over a large table" if not scans else "")
+    if "speed" not in PARTS:
+        return
 
     client = Client()
     client.force_login(coo)
@@ -296,6 +345,16 @@ def main() -> None:
         )
         results = {}
         for name, url in urls.items():
+            # What a request costs in CPU (gunicorn and PostgreSQL), whatever else the machine
+            # runs: one connection for 10 s, CPU time used over requests served.
+            pids = serving_pids(server.pid)
+            before = cpu_seconds(pids)
+            single = wrk_once(base + url, cookie, script.name)
+            per_request = (cpu_seconds(pids) - before) / single["requests"] * 1000
+            print(
+                f"  {name:18} {per_request:5.1f} ms of CPU per request "
+                f"(≈ {2000 / per_request:4.0f} req/s on 2 free cores)"
+            )
             result = wrk(base + url, cookie, script.name)
             results[name] = result
             print(
