@@ -4,11 +4,11 @@ deadlines in each person's calendar feed; and those near in the weekly digest.""
 
 import datetime
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from partnerships.access import visible_partnerships
-from partnerships.models import Partnership, Stage
+from partnerships.models import Stage
 from reminders.models import ReminderSettings
 from reminders.registry import (
     CalendarEvent,
@@ -38,30 +38,32 @@ def in_force():
     )
 
 
-def _partnerships_with_notice():
-    # Rows are partnerships (the outbox's column names clash with Agreement.title), each with
-    # the notice deadline and id of its signed agreement.
-    signed = Agreement.objects.filter(partnership=OuterRef("pk"), status=Status.SIGNED).order_by(
-        "-version"
+def _current_with_notice():
+    """Each live partnership's current agreement (its latest signed version) with a deadline.
+
+    Rows are agreements, so the sweep's date filters reach ``notice_deadline`` through the
+    ``(status, notice_deadline)`` index and a sweep costs what is near its deadline, not one
+    lookup per partnership. "Latest signed" is "no later signed version", checked for those
+    rows only."""
+    later_signed = Agreement.objects.filter(
+        partnership=OuterRef("partnership"), status=Status.SIGNED, version__gt=OuterRef("version")
     )
     return (
-        Partnership.objects.exclude(stage=Stage.ENDED)
-        .annotate(
-            notice_deadline=Subquery(signed.values("notice_deadline")[:1]),
-            agreement_id=Subquery(signed.values("pk")[:1]),
-        )
-        .filter(notice_deadline__isnull=False)
+        Agreement.objects.filter(status=Status.SIGNED, notice_deadline__isnull=False)
+        .exclude(partnership__stage=Stage.ENDED)
+        .exclude(Exists(later_signed))
     )
 
 
 def notice_due(window: DueWindow):
     offsets = ReminderSettings.load().notice_offsets
-    rows = _partnerships_with_notice()
+    rows = _current_with_notice()
+    name = F("partnership__name")
     common = {
-        "subject_key": key("agreement:", "agreement_id", ":notice"),
-        "url": link("agreements:detail", partnership_pk="pk", agreement_pk="agreement_id"),
+        "subject_key": key("agreement:", "pk", ":notice"),
+        "url": link("agreements:detail", partnership_pk="partnership_id", agreement_pk="pk"),
     }
-    for recipient in ("managers", "executive_sponsor"):
+    for recipient in ("partnership__managers", "partnership__executive_sponsor"):
         yield from upcoming(
             rows,
             "notice_deadline",
@@ -69,7 +71,7 @@ def notice_due(window: DueWindow):
             window,
             kind="agreement.notice",
             recipient=recipient,
-            title=lambda offset: text(f"Notice deadline in {_days(offset)}: ", F("name")),
+            title=lambda offset: text(f"Notice deadline in {_days(offset)}: ", name),
             **common,
         )
         yield on_day(
@@ -80,7 +82,7 @@ def notice_due(window: DueWindow):
             days_after=0,
             until_days_after=0,
             recipient=recipient,
-            title=text("Notice deadline today: ", F("name")),
+            title=text("Notice deadline today: ", name),
             **common,
         )
 
