@@ -201,6 +201,19 @@ def _insert(
 
     table = qn(Reminder._meta.db_table)
     users = qn(User._meta.db_table)
+    # The outbox's unique key, "sent once". NOT EXISTS drops the rows already in the outbox
+    # before they reach the INSERT: through ON CONFLICT alone, each of them cost an id drawn
+    # from the sequence, a primary-key probe and a speculative-insert check (0.45 s of a
+    # 0.7 s re-run over 100,000 due rows). ORDER BY by that key makes the whole SELECT,
+    # probe included, finish before the first row is inserted, so the probe reads the outbox
+    # as it was: streamed, a plan that scans the table per row (the planner's choice when
+    # the outbox looks empty) rescans the rows being inserted, quadratic (92 s instead of 2 s
+    # for 100,000). Sorted rows also enter the unique index in its order. ON CONFLICT, on
+    # that key only, still settles two sweeps racing.
+    key_columns = _unique_key_columns()
+    once = ", ".join(qn(c) for c in key_columns)
+    already = " AND ".join(f"r.{qn(c)} = s.{qn(c)}" for c in key_columns)
+    in_key_order = ", ".join(f"s.{qn(c)}" for c in key_columns)
     sql = (
         f"INSERT INTO {table} ({qn('kind')}, {qn('subject_key')}, {qn('due_on')}, "
         f"{qn('remind_on')}, {qn('recipient_id')}, {qn('url')}, {qn('title')}, "
@@ -211,7 +224,9 @@ def _insert(
         f"CASE {' '.join(cases)} ELSE %s END, %s, %s, %s, 0, '' "
         f"FROM ({union}) s INNER JOIN {users} u ON u.{qn('id')} = s.{qn('recipient_id')} "
         f"WHERE u.{qn('is_active')} = %s AND ({' OR '.join(where)}) "
-        f"ON CONFLICT DO NOTHING RETURNING {qn('id')}"
+        f"AND NOT EXISTS (SELECT 1 FROM {table} r WHERE {already}) "
+        f"ORDER BY {in_key_order} "
+        f"ON CONFLICT ({once}) DO NOTHING RETURNING {qn('id')}"
     )
     params = (
         *case_params,
@@ -226,6 +241,11 @@ def _insert(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _unique_key_columns() -> list[str]:
+    (once,) = (c for c in Reminder._meta.constraints if c.name == "reminders_reminder_once")
+    return [Reminder._meta.get_field(name).column for name in once.fields]
 
 
 def enqueue(ids: Sequence[int], *, queue: str | None = None) -> int:
