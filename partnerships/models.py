@@ -170,6 +170,19 @@ class Partnership(models.Model):
             models.Index(fields=["stage", "name"]),
             # The list's default order: 25 rows read from the index, not a sort of them all.
             models.Index(fields=["name"], name="partnerships_name_idx"),
+            # The reminder sweep asks, per cadence, which live partnerships fall due in a range
+            # of days; "overdue" has no lower bound, so without the condition it would walk
+            # every ended partnership's last due date as well.
+            models.Index(
+                fields=["check_in_cadence", "next_check_in_due"],
+                condition=~models.Q(stage="ended"),
+                name="partnerships_check_in_due_idx",
+            ),
+            models.Index(
+                fields=["review_cadence", "next_review_due"],
+                condition=~models.Q(stage="ended"),
+                name="partnerships_review_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
