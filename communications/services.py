@@ -15,7 +15,8 @@ from agreements.models import Status as AgreementStatus
 from partnerships import access
 from partnerships.models import Contact, Partnership, Stage
 from partnerships.services import record_activity
-from reminders.models import Cadence, Reminder
+from reminders.models import Cadence
+from reminders.services import notify_now
 
 from . import markup
 from .models import (
@@ -661,25 +662,19 @@ def _notify_mentions(
     not_notified = [u for u in users if u not in visible]
     today = timezone.localdate()
     url = thread.get_absolute_url() + (f"#reply-{reply.pk}" if reply else "")
-    rows = []
     for user in notified:
         Mention.objects.get_or_create(
             thread=thread, reply=reply, user=user, defaults={"by": by, "created_on": today}
         )
-        rows.append(
-            Reminder(
-                kind="discussion.mention",
-                subject_key=mention_key(thread.pk, reply.pk if reply else None),
-                due_on=today,
-                remind_on=today,
-                recipient=user,
-                url=url,
-                title=f"{by} mentioned you in “{thread.title}” ({partnership.name})"[:300],
-                send_after=timezone.now(),
-            )
-        )
     # Same key as the mentions reminder source, so the sweep never adds a second notice.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    notify_now(
+        kind="discussion.mention",
+        subject_key=mention_key(thread.pk, reply.pk if reply else None),
+        on=today,
+        recipients=notified,
+        url=url,
+        title=f"{by} mentioned you in “{thread.title}” ({partnership.name})",
+    )
     return notified, not_notified, unknown
 
 

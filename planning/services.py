@@ -18,7 +18,7 @@ from objectives.models import Objective
 from partnerships import access
 from partnerships.models import Partnership, Stage, Transition
 from partnerships.services import GateClosed, partnership_move, record_activity
-from reminders.models import Reminder
+from reminders.services import notify_now
 
 from .models import (
     Decision,
@@ -195,22 +195,13 @@ def _tell_the_team(milestone: Milestone, by) -> None:
     """An in-app notice now, in the reminders outbox (the next sweep e-mails it). Same key as the
     planning reminder source, so the sweep never adds a second one."""
     partnership = milestone.partnership
-    now = timezone.now()
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                kind=ACHIEVED_KIND,
-                subject_key=achieved_key(milestone.pk),
-                due_on=milestone.achieved_on,
-                remind_on=milestone.achieved_on,
-                recipient=person,
-                url=milestone.get_absolute_url(),
-                title=f"Milestone achieved: {milestone.title} ({partnership.name})"[:300],
-                send_after=now,
-            )
-            for person in team_of(partnership, besides=by)
-        ],
-        ignore_conflicts=True,
+    notify_now(
+        kind=ACHIEVED_KIND,
+        subject_key=achieved_key(milestone.pk),
+        on=milestone.achieved_on,
+        recipients=team_of(partnership, besides=by),
+        url=milestone.get_absolute_url(),
+        title=f"Milestone achieved: {milestone.title} ({partnership.name})",
     )
 
 

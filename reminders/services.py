@@ -601,3 +601,36 @@ def digest_for(user: User, today: datetime.date) -> list[DigestPart]:
         if items or section.empty_text:
             parts.append(DigestPart(section=section, items=items))
     return parts
+
+
+def notify_now(
+    *,
+    kind: str,
+    subject_key: str,
+    on: datetime.date,
+    recipients: Iterable[User],
+    url: str,
+    title: str,
+) -> None:
+    """An in-app notice at once (the next sweep e-mails it), for events rather than due dates.
+
+    It is an outbox row like any reminder: a source that registers the same kind and key never
+    adds a second one, and the unique constraint keeps a repeated call from doubling it.
+    """
+    now = timezone.now()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                kind=kind,
+                subject_key=subject_key,
+                due_on=on,
+                remind_on=on,
+                recipient=person,
+                url=url,
+                title=title[:300],
+                send_after=now,
+            )
+            for person in recipients
+        ],
+        ignore_conflicts=True,
+    )
