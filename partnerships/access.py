@@ -7,20 +7,27 @@ from django.http import Http404
 from .models import Partnership
 
 
-def visible_partnerships(user) -> QuerySet[Partnership]:
-    """Executives see every partnership; a partner manager sees those they manage."""
+def visible_partnerships(user, queryset: QuerySet | None = None) -> QuerySet[Partnership]:
+    """Executives see every partnership; a partner manager sees those they manage.
+
+    ``queryset`` narrows a queryset of partnerships the caller built (joins, prefetches) to the
+    user's, instead of starting from all of them.
+    """
+    qs = queryset if queryset is not None else Partnership.objects.all()
     if not user.is_authenticated or not user.is_active:
-        return Partnership.objects.none()
+        return qs.none()
     if user.is_executive:
-        return Partnership.objects.all()
+        return qs
     if user.is_partner_manager:
-        return Partnership.objects.filter(managers=user)
-    return Partnership.objects.none()
+        # One row per partnership still: the filter joins the managers table on its unique
+        # (partnership, user) pair.
+        return qs.filter(managers=user)
+    return qs.none()
 
 
 def get_partnership_or_404(user, pk: int, queryset: QuerySet | None = None) -> Partnership:
-    qs = queryset if queryset is not None else Partnership.objects.all()
-    partnership = qs.filter(pk=pk, pk__in=visible_partnerships(user).values("pk")).first()
+    # A plain filter, not `pk__in` a subquery: every workspace page runs this first.
+    partnership = visible_partnerships(user, queryset).filter(pk=pk).first()
     if partnership is None:
         raise Http404("No such partnership.")
     return partnership

@@ -136,7 +136,7 @@ class PartnershipExportView(PartnershipListView):
                         p.get_tier_display(),
                         p.organization.name if p.organization else "",
                         str(p.executive_sponsor),
-                        "; ".join(str(m) for m in p.managers.all()),
+                        "; ".join(str(m) for m in p.manager_list),
                         p.start_date or "",
                         p.next_check_in_due or "",
                         p.next_review_due or "",

@@ -1,0 +1,85 @@
+"""Where one page's time goes: renders it in this process (Django's test client, production
+settings) against the database ``portfolio_bench.py`` left, and prints the time per request and
+a cProfile of the slowest functions.
+
+    uv run python benchmarks/profile_page.py /partnerships/            # as the COO
+    uv run python benchmarks/profile_page.py /dashboard/ --as scale.manager001@accord.example
+    uv run python benchmarks/profile_page.py overview --sort tottime  # partnership 00007
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))
+
+DB_NAME = os.environ.get("ACCORD_BENCH_DB", "accord_portfolio_bench")
+PG = os.environ.get("ACCORD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    }
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="a path, or 'overview' for the benchmark's live partnership")
+    parser.add_argument("--as", dest="email", default="coo@accord.example")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
+    parser.add_argument("--top", type=int, default=40, help="0: time only")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from accounts.models import User
+    from partnerships.models import Partnership
+
+    url = args.url
+    if url == "overview":
+        url = f"/partnerships/{Partnership.objects.get(name='Scale partnership 00007').pk}/"
+    client = Client()
+    client.force_login(User.objects.get(email=args.email))
+    for _ in range(20):  # templates compiled, connection open, caches warm
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    # Rounds of 50, the fastest and the median: the machine's other work only ever adds time.
+    rounds = []
+    for _ in range(max(1, args.requests // 50)):
+        started = time.perf_counter()
+        for _ in range(50):
+            client.get(url)
+        rounds.append((time.perf_counter() - started) / 50 * 1000)
+    rounds.sort()
+
+    print(
+        f"{url}: {rounds[0]:.2f} ms per request at best, {rounds[len(rounds) // 2]:.2f} median "
+        f"({len(rounds)} rounds of 50, no profiler)"
+    )
+    if not args.top:
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(200):
+        client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler).strip_dirs().sort_stats(args.sort).print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
