@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--as", dest="email", default="coo@accord.example")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
+    parser.add_argument("--callers", help="print who calls functions matching this")
     parser.add_argument("--top", type=int, default=40, help="0: time only")
     args = parser.parse_args()
 
@@ -78,7 +79,11 @@ def main() -> None:
     for _ in range(200):
         client.get(url)
     profiler.disable()
-    pstats.Stats(profiler).strip_dirs().sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
+    if args.callers:
+        stats.print_callers(args.callers)
+    else:
+        stats.print_stats(args.top)
 
 
 if __name__ == "__main__":

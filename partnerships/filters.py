@@ -23,7 +23,7 @@ class PartnershipFilter(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices, empty_label="Any tier")
     manager = django_filters.ModelChoiceFilter(
         field_name="managers",
-        queryset=User.objects.partner_managers(),
+        queryset=User.objects.partner_managers().only("full_name", "email"),
         empty_label="Any manager",
         label="Manager",
     )

@@ -4,7 +4,9 @@ templates (the check-in compliance figure and the quick-log button)."""
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from .. import markup
@@ -54,3 +56,19 @@ def check_in_compliance(partnership) -> dict:
     from ..services import compliance
 
     return {"partnership": partnership, "compliance": compliance(partnership)}
+
+
+@register.simple_tag
+def log_button(partnership, css: str = "btn-primary", describe: bool = False) -> SafeString:
+    """The quick-log button: opens the check-in form in the page's modal (htmx), or the form's
+    own page without JavaScript. A tag, not an include: the partnership list shows it per row."""
+    url = reverse("communications:log", args=[partnership.pk])
+    return format_html(
+        '<a class="btn {}"{} href="{}" data-bs-toggle="modal" data-bs-target="#quick-log" '
+        'hx-get="{}" hx-target="#quick-log-content" hx-push-url="false">'
+        '<i class="bi bi-chat-square-text me-1" aria-hidden="true"></i>Log check-in</a>',
+        css,
+        format_html(' aria-describedby="partnership-name-{}"', partnership.pk) if describe else "",
+        url,
+        url,
+    )

@@ -72,6 +72,21 @@ def test_the_list_paginates_by_25(client, alice):
     assert len(client.get("/partnerships/?page=2").context["partnerships"]) == 5
 
 
+def test_the_list_counts_what_it_shows_filtered_sorted_or_refused(client, alice, bob):
+    PartnershipFactory.create_batch(27, stage=Stage.ACTIVE)
+    PartnershipFactory.create_batch(3, stage=Stage.DEFINING, managers=[bob])
+    client.force_login(alice)
+    sorted_page = client.get("/partnerships/?sort=tier&page=2")
+    assert sorted_page.context["paginator"].count == 30
+    assert len(sorted_page.context["partnerships"]) == 5
+    assert client.get("/partnerships/?stage=defining").context["paginator"].count == 3
+    refused = client.get("/partnerships/?sort=bogus")
+    assert refused.context["paginator"].count == 0
+    assert _names(refused) == []
+    client.force_login(bob)
+    assert client.get("/partnerships/").context["paginator"].count == 3
+
+
 def test_the_list_shows_what_to_do_when_empty(client, bob):
     client.force_login(bob)
     body = client.get("/partnerships/").content.decode()
