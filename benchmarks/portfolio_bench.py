@@ -38,6 +38,7 @@ CONNECTIONS = 4
 WORKERS = 2
 LARGE_TABLE_ROWS = 5000
 WRK = "/usr/bin/wrk"
+GUNICORN_ARGS = os.environ.get("ACCORD_BENCH_GUNICORN_ARGS", "").split()
 # On a shared machine, as root: run gunicorn, wrk and this database's PostgreSQL backends at a
 # higher priority than the other suites (negative), as the reminders benchmark does.
 NICE = int(os.environ.get("ACCORD_BENCH_NICE", "0"))
@@ -314,7 +315,7 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *GUNICORN_ARGS],
         cwd=PROJECT_DIR, env=os.environ.copy(),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

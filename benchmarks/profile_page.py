@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--callers", help="print who calls functions matching this")
+    parser.add_argument("--callees", help="print what functions matching this call")
     parser.add_argument("--top", type=int, default=40, help="0: time only")
     args = parser.parse_args()
 
@@ -80,7 +81,9 @@ def main() -> None:
         client.get(url)
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
-    if args.callers:
+    if args.callees:
+        stats.print_callees(args.callees)
+    elif args.callers:
         stats.print_callers(args.callers)
     else:
         stats.print_stats(args.top)

@@ -240,7 +240,11 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
                 ctx.update(tab.context(self.request, self.partnership))
         else:
             raise Http404("No such tab.")
-        ctx.update(tabs=tabs(), active_tab=slug, tab_template=self.tab_template)
+        # Each tab's address built once here, not twice per tab in the template (href, hx-get).
+        pk = self.partnership.pk
+        links = [("overview", "Overview", reverse("partnerships:detail", args=[pk]))]
+        links += [(t.slug, t.label, reverse("partnerships:tab", args=[pk, t.slug])) for t in tabs()]
+        ctx.update(tab_links=links, active_tab=slug, tab_template=self.tab_template)
         return ctx
 
     def overview_context(self) -> dict:

@@ -13,7 +13,8 @@ from .test_delivery import make_reminder
 pytestmark = pytest.mark.django_db
 
 
-def test_the_bell_shows_the_unread_count(client, bob):
+def test_the_bell_shows_the_unread_count(client, bob, charlie):
+    make_reminder(charlie, kind="not.bobs")
     make_reminder(bob)
     make_reminder(bob, kind="check_in.overdue")
     make_reminder(bob, kind="x", read_at=timezone.now())
