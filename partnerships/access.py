@@ -26,11 +26,11 @@ def visible_partnerships(user, queryset: QuerySet | None = None) -> QuerySet[Par
 
 
 def get_partnership_or_404(user, pk: int, queryset: QuerySet | None = None) -> Partnership:
-    # A plain filter, not `pk__in` a subquery: every workspace page runs this first.
-    partnership = visible_partnerships(user, queryset).filter(pk=pk).first()
-    if partnership is None:
-        raise Http404("No such partnership.")
-    return partnership
+    # A plain filter, not `pk__in` a subquery, and no ORDER BY: every workspace page runs this.
+    try:
+        return visible_partnerships(user, queryset).get(pk=pk)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership.") from None
 
 
 def can_use_partnerships(user) -> bool:
