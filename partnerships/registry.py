@@ -97,6 +97,8 @@ def nav_items() -> list[NavItem]:
 #   "overview.end"        at the end of the overview (modals)
 #   "list.check_in_cell"  in a row's next-check-in cell of the partnership list (``p``)
 #   "list.end"            at the end of the partnership list (modals)
+#   "thread.idea"         beside the vote button of an idea in the discussion (``thread``,
+#                         ``partnership``)
 _slots: dict[str, list[tuple[int, str]]] = {}
 
 

@@ -145,6 +145,16 @@ def test_the_discussion_summary_and_my_action_items_pages_pass_axe(
     assert_accessible(page)
     screenshot(page, "idea")
 
+    # The idea becomes an opportunity in one click from its own page, and links to it after.
+    idea_url = page.url
+    page.get_by_role("button", name="Make it an opportunity").click()
+    expect(page.get_by_role("alert")).to_contain_text("is now an opportunity")
+    expect(page.get_by_label("Title")).to_have_value("A shared dashboard")
+    page.goto(idea_url)
+    expect(page.get_by_role("link", name="Opportunity · Idea")).to_be_visible()
+    expect(page.get_by_role("button", name="Make it an opportunity")).to_have_count(0)
+    screenshot(page, "idea-as-opportunity")
+
     for path in (
         f"/partnerships/{live.pk}/communication/shared-summary/",
         f"/partnerships/{live.pk}/communication/check-ins/",

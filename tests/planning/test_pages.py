@@ -141,6 +141,23 @@ def test_one_click_turns_an_idea_into_an_opportunity_linked_to_its_thread(client
     assert "Make it an opportunity" not in client.get(tab(active)).content.decode()
 
 
+def test_an_idea_becomes_an_opportunity_from_its_own_page_and_then_links_to_it(client, bob, active):
+    idea = ThreadFactory(partnership=active, is_idea=True, title="Shared dashboard")
+    plain = ThreadFactory(partnership=active, is_idea=False, title="Agenda for Monday")
+    client.force_login(bob)
+    action = base(active) + f"ideas/{idea.pk}/make-opportunity/"
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Make it an opportunity" in page and f'action="{action}"' in page
+    assert "Make it an opportunity" not in client.get(plain.get_absolute_url()).content.decode()
+
+    client.post(action)
+    opportunity = Opportunity.objects.get(source_thread=idea)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Make it an opportunity" not in page
+    assert base(active) + f"opportunities/{opportunity.pk}/edit/" in page
+    assert "Opportunity · Idea" in page
+
+
 def test_an_idea_of_another_partnership_is_404(client, bob, active):
     idea = ThreadFactory(is_idea=True)
     client.force_login(bob)
