@@ -117,6 +117,7 @@ def sweep(
                 # A savepoint inside a caller's transaction: a source's SQL error rolls back
                 # that source alone.
                 with transaction.atomic():
+                    _plan_with_values()
                     at = source.send_at() if source.send_at else reminder_time
                     created += _insert_due(source, zones, at, now)
             except Exception:
@@ -135,6 +136,16 @@ def sweep(
         failed_sources=tuple(failed),
         seconds=tuple(seconds),
     )
+
+
+def _plan_with_values() -> None:
+    """Plan the sweep's statements for the values at hand, every time. A worker's connection
+    lives long, so psycopg prepares them (settings: prepared statements) and PostgreSQL may
+    settle on a generic plan: right for a page's lookups, but the sweep's joins depend on how
+    many rows are due and how full the outbox is (a nested loop once took 92 s instead of 2 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
 def _insert_due(

@@ -235,6 +235,29 @@ def test_a_broken_source_does_not_stop_the_others(northwind, monkeypatch):
     assert Reminder.objects.filter(kind="check_in.due").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_plans_every_statement_for_its_values(northwind, monkeypatch):
+    """Prepared statements are on: the sweep must not run on a generic plan. (Transactional:
+    the setting ends with the sweep's own transaction, as in a worker.)"""
+    from reminders import registry
+
+    seen = []
+
+    def send_at() -> datetime.time:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            seen.append(cursor.fetchone()[0])
+        return datetime.time(9, 0)
+
+    probe = registry.ReminderSource("probe", (), lambda window: [], send_at)
+    monkeypatch.setitem(registry._sources, "probe", probe)
+    services.sweep(now=at(D))
+    assert seen == ["force_custom_plan"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"  # the sweep's transaction only
+
+
 def test_a_source_that_returns_the_wrong_columns_is_refused_in_words(monkeypatch, northwind):
     from partnerships.models import Partnership
     from reminders import registry
