@@ -3,7 +3,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -92,14 +92,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def role_names(self) -> frozenset[str]:
         # Every page asks (navigation, the access rule). Plain SQL: building this query through
         # the ORM took longer than PostgreSQL took to answer it.
-        field = self._meta.get_field("groups")
-        qn = connection.ops.quote_name
+        field, group = self._meta.get_field("groups"), Group._meta
+        db = connections[self._state.db or DEFAULT_DB_ALIAS]
+        qn = db.ops.quote_name
         sql = (
-            f"SELECT g.{qn('name')} FROM {qn(Group._meta.db_table)} g "
-            f"JOIN {qn(field.m2m_db_table())} m ON m.{qn(field.m2m_reverse_name())} = g.{qn('id')} "
+            f"SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g "
+            f"JOIN {qn(field.m2m_db_table())} m "
+            f"ON m.{qn(field.m2m_reverse_name())} = g.{qn(group.pk.column)} "
             f"WHERE m.{qn(field.m2m_column_name())} = %s"
         )
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, [self.pk])
             return frozenset(name for (name,) in cursor.fetchall())
 

@@ -147,12 +147,15 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Prepared statements: a page's queries are the same few shapes, and PostgreSQL spent more time
 # planning them (0.37 ms for the workspace's five-table join) than running them (0.07 ms). psycopg
-# prepares a query on its second run on a connection. Needs server-side parameter binding; behind
-# a transaction-pooling PgBouncer, set ACCORD_DB_PREPARE=0.
+# prepares a query once a connection has run it twice. Needs server-side parameter binding;
+# behind a transaction-pooling PgBouncer, set ACCORD_DB_PREPARE=0. Options from DATABASE_URL
+# (sslmode=…) are kept.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "ACCORD_DB_PREPARE", True
 ):
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat write to one file at once under `make run`.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -100,7 +100,7 @@ class PartnershipQuerySet(models.QuerySet):
         on every read."""
         from django.contrib.auth import get_user_model
 
-        managers = get_user_model().objects.only("full_name", "email").order_by("full_name")
+        managers = get_user_model().objects.only("full_name", "email")
         return self.select_related("organization", "executive_sponsor").prefetch_related(
             models.Prefetch("managers", queryset=managers, to_attr="manager_list")
         )

@@ -142,7 +142,8 @@ def _plan_with_values() -> None:
     """Plan the sweep's statements for the values at hand, every time. A worker's connection
     lives long, so psycopg prepares them (settings: prepared statements) and PostgreSQL may
     settle on a generic plan: right for a page's lookups, but the sweep's joins depend on how
-    many rows are due and how full the outbox is (a nested loop once took 92 s instead of 2 s)."""
+    many rows are due and how full the outbox is (a nested loop once took 92 s instead of 2 s).
+    It holds until the end of the transaction the sweep runs in: its own, in a worker."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")

@@ -52,7 +52,7 @@ def _choices(field: forms.Field) -> Iterator[tuple]:
     if field.empty_label is not None:
         yield "", field.empty_label
     for obj in list(field.queryset):
-        yield obj.pk, field.label_from_instance(obj)
+        yield field.prepare_value(obj), field.label_from_instance(obj)
 
 
 @register.simple_tag

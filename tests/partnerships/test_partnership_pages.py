@@ -107,6 +107,40 @@ def test_the_csv_export_holds_the_filtered_rows_the_user_may_see(client, bob, ch
     assert rows[1][6] == "Bob Brown"
 
 
+def test_the_csv_export_lists_every_manager_across_chunks(client, alice, bob, charlie, monkeypatch):
+    from partnerships.views import PartnershipExportView
+
+    monkeypatch.setattr(PartnershipExportView, "chunk_size", 2)  # rows cross chunk boundaries
+    dana = manager(full_name="Dana Diaz")
+    for i in range(5):
+        PartnershipFactory(name=f"Deal {i}", managers=[dana, bob] if i % 2 else [charlie])
+    client.force_login(alice)
+    response = client.get("/partnerships/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r[0], r[6]) for r in rows[1:]] == [
+        ("Deal 0", "Charlie Chen"),
+        ("Deal 1", "Bob Brown; Dana Diaz"),
+        ("Deal 2", "Charlie Chen"),
+        ("Deal 3", "Bob Brown; Dana Diaz"),
+        ("Deal 4", "Charlie Chen"),
+    ]
+
+
+def test_the_manager_filter_offers_partner_managers_and_keeps_a_managers_own_scope(
+    client, alice, bob, charlie
+):
+    PartnershipFactory(name="Bob's", managers=[bob])
+    PartnershipFactory(name="Shared", managers=[bob, charlie])
+    PartnershipFactory(name="Charlie's", managers=[charlie])
+    client.force_login(alice)
+    html = client.get(f"/partnerships/?manager={charlie.pk}").content.decode()
+    assert f'<option value="{charlie.pk}" selected>Charlie Chen</option>' in html
+    assert f'<option value="{bob.pk}">Bob Brown</option>' in html
+    assert "Alice" not in html.split('name="manager"')[1].split("</select>")[0]  # an executive
+    client.force_login(bob)
+    assert _names(client.get(f"/partnerships/?manager={charlie.pk}")) == ["Shared"]
+
+
 def test_a_manager_creates_a_partnership_and_manages_it(client, alice, bob):
     client.force_login(bob)
     response = client.post(
