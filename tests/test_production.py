@@ -32,6 +32,33 @@ def test_check_deploy_reports_nothing_with_production_values(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 2}),
+        ({"ACCORD_DB_PREPARE": "0"}, {"sslmode": "require"}),
+    ],
+)
+def test_prepared_statements_keep_the_database_urls_own_options(tmp_path, extra, expected):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/accord?sslmode=require",
+        "ACCORD_VAR_DIR": str(tmp_path),
+        **extra,
+    }
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)
+
+
 @pytest.mark.django_db
 def test_pages_carry_a_content_security_policy_without_inline_script(client, alice):
     client.force_login(alice)
