@@ -5,6 +5,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -209,8 +211,14 @@ class PartnershipUpdateView(PartnershipMixin, UpdateView):
         return response
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class PartnershipDetailView(PartnershipMixin, DetailView):
-    """The workspace: an overview, then a tab per lifecycle step."""
+    """The workspace: an overview, then a tab per lifecycle step.
+
+    GET only, and outside a request-wide transaction: its queries read committed data each way,
+    and the one tab that writes (Health, storing what it just computed) does so atomically in
+    its service. The busiest page of the product saves a BEGIN and a COMMIT per view.
+    """
 
     template_name = "partnerships/workspace.html"
     context_object_name = "partnership"

@@ -22,7 +22,9 @@ def _live():
     )
 
 
+@transaction.atomic
 def store(healths: dict[int, health.Health], *, day: datetime.date, now: datetime.datetime) -> None:
+    """The current health and the day's snapshot, both or neither."""
     PartnershipHealth.objects.bulk_create(
         [
             PartnershipHealth(

@@ -271,6 +271,20 @@ def test_the_list_runs_a_fixed_number_of_queries(client, alice):
     assert_constant_queries(client, "/partnerships/?stage=defining&sort=organization", add_rows)
 
 
+def test_the_workspace_reads_outside_a_request_wide_transaction(client, alice, bobs_partnership):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def transactions(url: str) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SAVEPOINT")]
+
+    client.force_login(alice)
+    assert transactions("/partnerships/")  # other pages keep ATOMIC_REQUESTS
+    assert transactions(bobs_partnership.get_absolute_url()) == []
+
+
 def test_the_workspace_runs_a_fixed_number_of_queries(client, alice, bobs_partnership):
     client.force_login(alice)
 
