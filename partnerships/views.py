@@ -67,7 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
 # Partnerships ----------------------------------------------------------------------------------
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class PartnershipListView(RoleRequiredMixin, ListView):
+    """GET only and read only: no request-wide transaction (see PartnershipDetailView)."""
+
     template_name = "partnerships/partnership_list.html"
     paginate_by = 25
     context_object_name = "partnerships"
