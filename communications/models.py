@@ -288,6 +288,14 @@ class ConcernKind(models.TextChoices):
     DISPUTE = "dispute", "Dispute"
 
 
+def past_target(now) -> Q:
+    """Concerns whose clock has run out: unanswered past the first-response target, or answered
+    and unresolved past the resolution target."""
+    return Q(acknowledged_at__isnull=True, respond_by__lt=now) | Q(
+        acknowledged_at__isnull=False, resolve_by__lt=now
+    )
+
+
 class ConcernQuerySet(models.QuerySet):
     def open(self) -> "ConcernQuerySet":
         return self.filter(resolved_at__isnull=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from agreements.models import Agreement, EscalationStep
@@ -35,6 +35,7 @@ from .models import (
     Thread,
     Timeliness,
     Vote,
+    past_target,
 )
 
 COMPLIANCE_WINDOW = 12
@@ -595,10 +596,7 @@ def escalate_overdue_concerns(*, now: datetime.datetime | None = None) -> list[E
     taken under a row lock and recorded once (one escalation per concern and level)."""
     now = now or timezone.now()
     live = Concern.objects.open().exclude(partnership__stage=Stage.ENDED)
-    first = live.filter(escalation_level=0).filter(
-        Q(acknowledged_at__isnull=True, respond_by__lt=now)
-        | Q(acknowledged_at__isnull=False, resolve_by__lt=now)
-    )
+    first = live.filter(escalation_level=0).filter(past_target(now))
     candidates = list(first.values_list("pk", flat=True))
     for pk, at, days in (
         Escalation.objects.filter(concern__in=live.filter(escalation_level__gte=1))

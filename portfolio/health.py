@@ -33,7 +33,15 @@ from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from communications.models import ActionItem, ActionStatus, CheckIn, Concern, DueDate, Outcome
+from communications.models import (
+    ActionItem,
+    ActionStatus,
+    CheckIn,
+    Concern,
+    DueDate,
+    Outcome,
+    past_target,
+)
 from communications.services import COMPLIANCE_WINDOW
 from partnerships.models import Partnership, Stage
 from reviews.attainment import Status as KPIStatus
@@ -288,10 +296,7 @@ def gather(ids: Iterable[int], *, today: datetime.date, now: datetime.datetime) 
     inputs.outcomes = dict(outcomes)
 
     open_ = Q(resolved_at__isnull=True)
-    past_target = open_ & (
-        Q(acknowledged_at__isnull=True, respond_by__lt=now)
-        | Q(acknowledged_at__isnull=False, resolve_by__lt=now)
-    )
+    clock_run_out = open_ & past_target(now)
     late = Q(
         acknowledged_at__isnull=False,
         acknowledged_at__gt=F("respond_by"),
@@ -305,7 +310,7 @@ def gather(ids: Iterable[int], *, today: datetime.date, now: datetime.datetime) 
         .annotate(
             ever=Count("pk"),
             open=Count("pk", filter=open_),
-            past_target=Count("pk", filter=past_target),
+            past_target=Count("pk", filter=clock_run_out),
             answered_late=Count("pk", filter=late),
         )
     }

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from agreements.models import Status as AgreementStatus
-from communications.models import ActionItem, Concern
+from communications.models import ActionItem, Concern, past_target
 from partnerships import access
 from partnerships.models import Partnership, Stage
 from planning.models import CURRENCY_SYMBOL, Horizon, Milestone, Opportunity
@@ -52,10 +52,7 @@ def live(user) -> QuerySet[Partnership]:
 
 
 def concern_past_target(now: datetime.datetime) -> Q:
-    return Q(resolved_at__isnull=True) & (
-        Q(acknowledged_at__isnull=True, respond_by__lt=now)
-        | Q(acknowledged_at__isnull=False, resolve_by__lt=now)
-    )
+    return Q(resolved_at__isnull=True) & past_target(now)
 
 
 @dataclass
