@@ -41,10 +41,6 @@ from .models import (
 COMPLIANCE_WINDOW = 12
 
 
-def can_see(user, partnership: Partnership) -> bool:
-    return user is not None and access.visible_partnerships(user).filter(pk=partnership.pk).exists()
-
-
 def _refuse_if_ended(partnership: Partnership) -> None:
     if partnership.stage == Stage.ENDED:
         raise ValidationError("This partnership has ended: nothing new can be logged on it.")
@@ -303,7 +299,7 @@ def _check_owner(partnership: Partnership, owner, owner_contact) -> None:
         raise ValidationError({"owner": "Name one owner: one of ours, or a partner contact."})
     if owner is None and owner_contact is None:
         raise ValidationError({"owner": "Say who owns it: one of ours, or a partner contact."})
-    if owner is not None and not can_see(owner, partnership):
+    if owner is not None and not access.can_see(owner, partnership):
         raise ValidationError(
             {"owner": f"{owner} cannot see this partnership: choose one of its managers or an "
              "executive, or ask an executive to add them as a manager."}
@@ -426,7 +422,7 @@ def concern_raise(
     check_in: CheckIn | None = None,
 ) -> Concern:
     _refuse_if_ended(partnership)
-    if owner is not None and not can_see(owner, partnership):
+    if owner is not None and not access.can_see(owner, partnership):
         raise ValidationError({"owner": f"{owner} cannot see this partnership."})
     raised_at = raised_at or timezone.now()
     if raised_at > timezone.now() + datetime.timedelta(minutes=5):
@@ -476,7 +472,7 @@ def concern_acknowledge(*, concern: Concern, by, at: datetime.datetime | None = 
         raise ValidationError("This concern is already resolved.")
     if locked.acknowledged_at is None:
         locked.acknowledged_at = max(at or timezone.now(), locked.raised_at)
-        if locked.owner_id is None and can_see(by, locked.partnership):
+        if locked.owner_id is None and access.can_see(by, locked.partnership):
             locked.owner = by  # whoever answers first takes it on, unless someone already has
         locked.save(update_fields=["acknowledged_at", "owner"])
         record_activity(
@@ -655,7 +651,7 @@ def _notify_mentions(
     (the bell now, e-mail by the next sweep). Others are not told, and the author learns why."""
     users, unknown = markup.resolve_mentions(body)
     partnership = thread.partnership
-    visible = {u for u in users if can_see(u, partnership)}
+    visible = {u for u in users if access.can_see(u, partnership)}
     notified = [u for u in users if u in visible and u != by]
     not_notified = [u for u in users if u not in visible]
     today = timezone.localdate()

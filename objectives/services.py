@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -32,11 +32,6 @@ OBJECTIVE_FIELDS = frozenset(
 )
 
 
-def _require_access(user, partnership: Partnership) -> None:
-    if not access.visible_partnerships(user).filter(pk=partnership.pk).exists():
-        raise PermissionDenied("You cannot change this partnership.")
-
-
 def _check_owner(objective: Objective) -> None:
     owner = objective.owner
     if owner is not None and not (
@@ -56,7 +51,7 @@ def _check_fields(fields: dict) -> None:
 
 @transaction.atomic
 def objective_create(*, partnership: Partnership, by, **fields) -> Objective:
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _check_fields(fields)
     objective = Objective(partnership=partnership, **fields)
     objective.full_clean()
@@ -74,7 +69,7 @@ def objective_create(*, partnership: Partnership, by, **fields) -> Objective:
 
 @transaction.atomic
 def objective_update(*, objective: Objective, by, **fields) -> Objective:
-    _require_access(by, objective.partnership)
+    access.require_visible(by, objective.partnership)
     _check_fields(fields)
     before_status = Objective.objects.get(pk=objective.pk).status
     for name, value in fields.items():
@@ -103,7 +98,7 @@ def objective_update(*, objective: Objective, by, **fields) -> Objective:
 
 @transaction.atomic
 def objective_delete(*, objective: Objective, by) -> None:
-    _require_access(by, objective.partnership)
+    access.require_visible(by, objective.partnership)
     partnership, title = objective.partnership, objective.title
     objective.delete()
     record_activity(
@@ -121,7 +116,7 @@ def alignment_set(
     by,
 ) -> Alignment:
     """Link one of our objectives to one of the partner's, or change the existing link."""
-    _require_access(by, objective.partnership)
+    access.require_visible(by, objective.partnership)
     alignment = Alignment.objects.filter(
         objective=objective, partner_objective=partner_objective
     ).first() or Alignment(objective=objective, partner_objective=partner_objective)
@@ -143,7 +138,7 @@ def alignment_set(
 @transaction.atomic
 def alignment_delete(*, alignment: Alignment, by) -> None:
     partnership = alignment.objective.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     summary = f"Link removed between “{alignment.objective}” and “{alignment.partner_objective}”"
     alignment.delete()
     record_activity(
@@ -171,7 +166,7 @@ def objective_adjust(
     """Move an objective's target or due date for a stated reason (a review's decision, say).
     The timeline row it writes (kind "objective", linked to the objective) says what changed
     and why: it is the objective's history."""
-    _require_access(by, objective.partnership)
+    access.require_visible(by, objective.partnership)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the objective changes."})

@@ -1,6 +1,7 @@
 """Who may see which partnership. Every view that shows or changes a partnership, or anything
 that belongs to one, goes through this module: there is no second rule anywhere."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -31,6 +32,19 @@ def get_partnership_or_404(user, pk: int, queryset: QuerySet | None = None) -> P
         return visible_partnerships(user, queryset).get(pk=pk)
     except Partnership.DoesNotExist:
         raise Http404("No such partnership.") from None
+
+
+def can_see(user, partnership: Partnership) -> bool:
+    """Whether ``user`` may see, and so work on, ``partnership``."""
+    return user is not None and visible_partnerships(user).filter(pk=partnership.pk).exists()
+
+
+def require_visible(
+    user, partnership: Partnership, message: str = "You cannot change this partnership."
+) -> None:
+    """A service's guard: ``PermissionDenied(message)`` unless ``user`` may see ``partnership``."""
+    if not can_see(user, partnership):
+        raise PermissionDenied(message)
 
 
 def can_use_partnerships(user) -> bool:

@@ -38,11 +38,6 @@ OPPORTUNITY_FIELDS = frozenset(
 ACHIEVED_KIND = "milestone.achieved"
 
 
-def _require_access(user, partnership: Partnership) -> None:
-    if not access.visible_partnerships(user).filter(pk=partnership.pk).exists():
-        raise PermissionDenied("You cannot change this partnership.")
-
-
 def _refuse_if_ended(partnership: Partnership) -> None:
     if partnership.stage == Stage.ENDED:
         raise ValidationError("This partnership has ended: its relationship plan is a record now.")
@@ -64,7 +59,7 @@ def _check_objective(partnership: Partnership, objective: Objective | None) -> N
 
 @transaction.atomic
 def milestone_create(*, partnership: Partnership, by, **fields) -> Milestone:
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
     _check_fields(fields, MILESTONE_PLAN_FIELDS, "milestone")
     milestone = Milestone(partnership=partnership, created_by=by, **fields)
@@ -86,7 +81,7 @@ def milestone_create(*, partnership: Partnership, by, **fields) -> Milestone:
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, by, **fields) -> Milestone:
     partnership = milestone.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
     _check_fields(fields, MILESTONE_PLAN_FIELDS, "milestone")
     for name, value in fields.items():
@@ -148,7 +143,7 @@ def milestone_achieve(
     """Record (or correct) that a milestone was achieved. The first time, it is a success: it
     goes on the timeline and the partnership's team is told at once, in-app, then by e-mail."""
     partnership = milestone.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
     _check_achievement(partnership, achieved_on, evidence, value_amount, value_unit)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
@@ -208,7 +203,7 @@ def _tell_the_team(milestone: Milestone, by) -> None:
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by) -> None:
     partnership = milestone.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
     title = milestone.title
     milestone.delete()
@@ -244,7 +239,7 @@ def _clean_opportunity(opportunity: Opportunity) -> None:
 
 @transaction.atomic
 def opportunity_create(*, partnership: Partnership, by, **fields) -> Opportunity:
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
     _check_fields(fields, OPPORTUNITY_FIELDS, "opportunity")
     opportunity = Opportunity(partnership=partnership, created_by=by, **fields)
@@ -263,7 +258,7 @@ def opportunity_create(*, partnership: Partnership, by, **fields) -> Opportunity
 @transaction.atomic
 def opportunity_update(*, opportunity: Opportunity, by, **fields) -> Opportunity:
     partnership = opportunity.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
     _check_fields(fields, OPPORTUNITY_FIELDS, "opportunity")
     before = opportunity.status

@@ -37,14 +37,6 @@ def _refuse_if_ended(partnership: Partnership) -> None:
         raise ValidationError("This partnership has ended: its KPIs and reviews are a record now.")
 
 
-def can_see(user, partnership: Partnership) -> bool:
-    return (
-        user is not None
-        and access.can_use_partnerships(user)
-        and access.visible_partnerships(user).filter(pk=partnership.pk).exists()
-    )
-
-
 def _check_fields(fields: dict) -> None:
     unknown = set(fields) - KPI_FIELDS
     if unknown:
@@ -52,7 +44,7 @@ def _check_fields(fields: dict) -> None:
 
 
 def _check_owner(kpi: KPI) -> None:
-    if kpi.owner is not None and not can_see(kpi.owner, kpi.partnership):
+    if kpi.owner is not None and not access.can_see(kpi.owner, kpi.partnership):
         raise ValidationError(
             {"owner": f"{kpi.owner} cannot see this partnership, so cannot own its KPIs."}
         )
@@ -495,7 +487,7 @@ def review_cancel(*, review: Review, by) -> None:
 
 def _check_attendees(partnership: Partnership, attendees, partner_attendees) -> None:
     for user in attendees:
-        if not can_see(user, partnership):
+        if not access.can_see(user, partnership):
             raise ValidationError({"attendees": f"{user} cannot see this partnership."})
     for contact in partner_attendees:
         if contact.organization_id != partnership.organization_id:

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partnerships import access
@@ -14,14 +14,6 @@ from .scoring import OPEN_STAGES
 
 LISTED = (CandidateStatus.LONG_LIST, CandidateStatus.SHORT_LIST)
 NOTE_FIELDS = ("past_partnerships", "references", "risks")
-
-
-def _require_access(user, partnership: Partnership) -> None:
-    if not (
-        access.can_use_partnerships(user)
-        and access.visible_partnerships(user).filter(pk=partnership.pk).exists()
-    ):
-        raise PermissionDenied("You cannot work on this partnership.")
 
 
 def _require_open(partnership: Partnership) -> None:
@@ -53,7 +45,7 @@ def candidate_add(
     risks: str = "",
 ) -> Candidate:
     """Put an organisation on the list; a new one is created on the way."""
-    _require_access(by, partnership)
+    access.require_visible(by, partnership, "You cannot work on this partnership.")
     _require_open(partnership)
     _check_listed(status)
     name = new_organization_name.strip()
@@ -96,7 +88,7 @@ def candidate_update(*, candidate: Candidate, by, status: str | None = None, **n
     """Edit the due-diligence notes, or move between the long and the short list (a declined
     candidate goes back on a list this way)."""
     partnership = candidate.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership, "You cannot work on this partnership.")
     unknown = set(notes) - set(NOTE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown candidate fields: {', '.join(sorted(unknown))}")
@@ -127,7 +119,7 @@ def candidate_update(*, candidate: Candidate, by, status: str | None = None, **n
 @transaction.atomic
 def candidate_decline(*, candidate: Candidate, by, reason: str) -> Candidate:
     partnership = candidate.partnership
-    _require_access(by, partnership)
+    access.require_visible(by, partnership, "You cannot work on this partnership.")
     _require_open(partnership)
     candidate = (
         Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
@@ -162,7 +154,7 @@ def scores_submit(
     """Record one evaluator's scores of one candidate: a score from 1 to 5 and a comment for
     every active criterion. Sending them again replaces the evaluator's earlier scores."""
     partnership = candidate.partnership
-    _require_access(evaluator, partnership)
+    access.require_visible(evaluator, partnership, "You cannot work on this partnership.")
     _require_open(partnership)
     candidate = (
         Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
@@ -217,7 +209,7 @@ def choose_candidate(
 ) -> Candidate:
     """Make a candidate the partner: it becomes the partnership's organisation, every other
     candidate still on a list is declined with ``reason``, and the gate to `agreeing` opens."""
-    _require_access(by, partnership)
+    access.require_visible(by, partnership, "You cannot work on this partnership.")
     if candidate.partnership_id != partnership.pk:
         raise ValidationError(f"{candidate} is a candidate of another partnership.")
     given = partnership
