@@ -15,15 +15,6 @@ from .models import Agreement, Channel, CommunicationPlan, EscalationStep, Respo
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def people() -> "forms.models.QuerySet[User]":
     """Users who work on partnerships: executives and partner managers."""
     return (

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from partnerships import access
+from partnerships.forms import add_service_error
 from partnerships.views import Echo, PartnershipMixin, RoleRequiredMixin
 
 from . import services
@@ -29,7 +30,6 @@ from .forms import (
     SignForm,
     StatusForm,
     StepForm,
-    add_service_error,
 )
 from .models import Agreement, EscalationStep, Responsibility, Status
 from .selectors import (

@@ -24,15 +24,6 @@ SENTIMENTS = [
 ]
 
 
-def add_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def insiders(partnership: Partnership):
     """The people who may see this partnership: executives and its partner managers."""
     return (

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from partnerships.forms import add_service_error
 from partnerships.views import PartnershipMixin, RoleRequiredMixin
 
 from . import selectors, services
@@ -22,7 +23,6 @@ from .forms import (
     ResolveForm,
     SendSummaryForm,
     ThreadForm,
-    add_service_error,
     owner_value,
 )
 from .models import ActionItem, ActionStatus, CheckIn, Concern, Thread, Vote

@@ -1,10 +1,20 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 
 from .models import Contact, Organization, Partnership, Stage
+
+
+def add_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 class PartnershipForm(forms.ModelForm):

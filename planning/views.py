@@ -12,6 +12,7 @@ from django.views.generic import FormView, ListView
 
 from communications.models import Thread
 from partnerships import access
+from partnerships.forms import add_service_error
 from partnerships.models import Stage
 from partnerships.views import PartnershipMixin, RoleRequiredMixin
 
@@ -21,7 +22,6 @@ from .forms import (
     MilestoneForm,
     OpportunityForm,
     RenewalDecisionForm,
-    add_service_error,
 )
 from .models import (
     CURRENCY_SYMBOL,

@@ -17,15 +17,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"invalid": "Enter a number, such as 42 or 97.5 (a dot for decimals, no units)."}
 
 
-def add_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _buttons(submit: str, cancel_url: str = "") -> HTML:
     cancel = format_html('<a class="btn btn-link" href="{}">Cancel</a>', cancel_url)
     return HTML(

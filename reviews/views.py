@@ -20,8 +20,9 @@ from agreements.models import Status as AgreementStatus
 from communications.models import CheckIn
 from communications.selectors import open_concerns
 from partnerships import access
+from partnerships.forms import add_service_error
 from partnerships.models import Partnership
-from partnerships.views import PartnershipMixin, RoleRequiredMixin
+from partnerships.views import Echo, PartnershipMixin, RoleRequiredMixin
 
 from . import selectors, services
 from .attainment import Direction
@@ -32,7 +33,6 @@ from .forms import (
     MeasurementForm,
     ReviewHoldForm,
     ReviewScheduleForm,
-    add_service_error,
 )
 from .models import KPI, Measurement, Review, Snapshot
 
@@ -363,11 +363,6 @@ class ImportView(PartnershipMixin, FormView):
             ),
             **kwargs,
         )
-
-
-class Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 class ExportView(PartnershipMixin, View):
