@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
 from accounts.models import User
@@ -37,15 +36,6 @@ class PartnershipFilter(django_filters.FilterSet):
     class Meta:
         model = Partnership
         fields = ["q", "stage", "type", "tier", "manager", "sort"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget = forms.TextInput(
-            attrs={"placeholder": "Name or partner", "type": "search"}
-        )
-        for name, field in self.form.fields.items():
-            if name != "q":
-                field.widget.attrs["class"] = "form-select"
 
     def search(self, queryset, name, value):
         value = value.strip()

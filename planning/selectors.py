@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    DecimalField,
     Exists,
     OuterRef,
     Q,
@@ -18,8 +17,6 @@ from communications.models import Thread
 from partnerships.models import Partnership, Stage, Transition
 
 from .models import MONEY_UNITS, Milestone, Opportunity, RenewalDecision
-
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def milestones_of(partnership: Partnership) -> list[Milestone]:
@@ -82,14 +79,6 @@ def successes(partnership_ids: QuerySet) -> QuerySet[Milestone]:
         .filter(partnership__in=partnership_ids)
         .select_related("partnership", "objective", "achieved_by")
         .order_by("-achieved_on", "-pk")
-    )
-
-
-def open_opportunities(partnership_ids: QuerySet) -> QuerySet[Opportunity]:
-    return (
-        Opportunity.objects.open()
-        .filter(partnership__in=partnership_ids)
-        .select_related("partnership", "owner")
     )
 
 

@@ -26,7 +26,6 @@ from .models import (
     Opportunity,
     OpportunityStatus,
     RenewalDecision,
-    tab_url,
 )
 
 logger = logging.getLogger(__name__)
@@ -413,7 +412,3 @@ def open_renewals(*, today: datetime.date | None = None) -> list[Partnership]:
             continue
         moved.append(partnership)
     return moved
-
-
-def renewal_tab_url(partnership: Partnership) -> str:
-    return tab_url(partnership.pk, "renewal")

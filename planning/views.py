@@ -2,7 +2,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -394,7 +394,6 @@ class OpportunityListView(RoleRequiredMixin, ListView):
         rows = Opportunity.objects.filter(partnership__in=visible).select_related(
             "partnership", "owner"
         )
-        self.base = rows
         if self.status in OpportunityStatus.values:
             rows = rows.filter(status=self.status)
         elif self.status != "all":
@@ -412,9 +411,7 @@ class OpportunityListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        totals = self.object_list.order_by().aggregate(
-            count=Count("pk"), value=Sum("estimated_value")
-        )
+        totals = self.object_list.order_by().aggregate(value=Sum("estimated_value"))
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx.update(

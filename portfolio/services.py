@@ -61,8 +61,7 @@ def refresh_health(*, now: datetime.datetime | None = None) -> int:
     for batch in _chunks(pks):
         partnerships = list(_live().filter(pk__in=batch))
         healths = health.compute(partnerships, settings=settings, today=today, now=now)
-        with transaction.atomic():
-            store(healths, day=today, now=now)
+        store(healths, day=today, now=now)
     # Only live partnerships have a latest score; their snapshots stay as history.
     PartnershipHealth.objects.exclude(partnership__stage__in=health.LIVE).delete()
     return len(pks)

@@ -35,7 +35,6 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             d=d,
             charts=charts,
             is_executive=self.request.user.is_executive,
-            max_stage=max((c["count"] for c in d.board), default=0),
             **kwargs,
         )
 
@@ -59,8 +58,7 @@ class HealthListView(RoleRequiredMixin, ListView):
         settings = self.settings
         for p in ctx["partnerships"]:
             score = p.health.score if hasattr(p, "health") else None
-            p.band = settings.band(score)
-            p.band_label = Band(p.band).label
+            p.band_label = Band(settings.band(score)).label
         ctx.update(
             band=self.band,
             bands=Band.choices,

@@ -306,10 +306,6 @@ class Review(models.Model):
     def is_held(self) -> bool:
         return self.held_on is not None
 
-    @property
-    def as_of(self) -> datetime.date | None:
-        return self.held_on
-
 
 class Snapshot(models.Model):
     """What one KPI showed on the day a review was held. Everything the page needs is copied,

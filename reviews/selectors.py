@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from partnerships.models import Partnership, Stage
 
@@ -282,7 +281,3 @@ def schedule_rows(user, show: str, today: datetime.date) -> QuerySet[Partnership
     elif show == "soon":
         rows = rows.filter(next_review_due__range=(today, today + datetime.timedelta(days=30)))
     return rows
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -61,7 +61,6 @@ def tab_context(request: HttpRequest, partnership: Partnership) -> dict:
     shown = every[:TAB_KPIS]
     prefetch_related_objects(shown, _recent_prefetch())
     selectors.decorate(every)
-    selectors.decorate(shown)
     return {
         "kpis": shown,
         "kpi_count": len(every),

@@ -60,11 +60,6 @@ def percent(value) -> str:
     return f"{Decimal(value).normalize():,f}%"
 
 
-@register.filter
-def status_class(status: str) -> str:
-    return STATUS_CLASSES.get(status or "", "secondary")
-
-
 @register.inclusion_tag("reviews/_status_badge.html")
 def status_badge(status: str, label: str = "") -> dict:
     return {
