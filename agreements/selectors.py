@@ -47,6 +47,11 @@ def with_parts(queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreemen
     )
 
 
+def in_force_of(partnership: Partnership) -> Agreement | None:
+    """The agreement in force: the latest signed version."""
+    return Agreement.objects.filter(partnership=partnership).in_force().order_by("-version").first()
+
+
 def versions_of(partnership: Partnership) -> list[Agreement]:
     return list(
         Agreement.objects.filter(partnership=partnership)

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agreements.models import Agreement, EscalationStep
-from agreements.models import Status as AgreementStatus
+from agreements.models import EscalationStep
+from agreements.selectors import in_force_of
 from partnerships import access
 from partnerships.models import Contact, Partnership, Stage
 from partnerships.services import record_activity
@@ -515,11 +515,7 @@ def concern_resolve(
 
 def ladder_of(partnership: Partnership) -> list[EscalationStep]:
     """The dispute-resolution ladder of the agreement in force (the latest signed version)."""
-    agreement = (
-        Agreement.objects.filter(partnership=partnership, status=AgreementStatus.SIGNED)
-        .order_by("-version")
-        .first()
-    )
+    agreement = in_force_of(partnership)
     if agreement is None:
         return []
     return list(agreement.escalation_steps.select_related("our_person", "partner_person"))

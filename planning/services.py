@@ -13,6 +13,7 @@ from django.utils import timezone
 from agreements import services as agreement_services
 from agreements.models import Agreement
 from agreements.models import Status as AgreementStatus
+from agreements.selectors import in_force_of
 from communications.models import Thread
 from objectives.models import Objective
 from partnerships import access
@@ -308,14 +309,6 @@ def opportunity_from_idea(*, thread: Thread, by) -> tuple[Opportunity, bool]:
 # Renewal ------------------------------------------------------------------------------------------
 
 
-def agreement_in_force(partnership: Partnership) -> Agreement | None:
-    return (
-        Agreement.objects.filter(partnership=partnership, status=AgreementStatus.SIGNED)
-        .order_by("-version")
-        .first()
-    )
-
-
 def renewal_terms(previous: Agreement | None, today: datetime.date) -> dict:
     """The dates of the next version: it starts when the one in force expires (or today, if that
     has passed) and runs for the same term."""
@@ -358,7 +351,7 @@ def renewal_decide(
     else:
         agreement = Agreement.objects.filter(partnership=partnership).open().first()
         if agreement is None:
-            terms = renewal_terms(agreement_in_force(partnership), timezone.localdate())
+            terms = renewal_terms(in_force_of(partnership), timezone.localdate())
             agreement = agreement_services.agreement_start(partnership=partnership, by=by, **terms)
         record.agreement = agreement
         record.full_clean()

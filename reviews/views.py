@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from agreements.models import Agreement
-from agreements.models import Status as AgreementStatus
+from agreements.selectors import in_force_of
 from communications.models import CheckIn
 from communications.selectors import open_concerns
 from partnerships import access
@@ -774,11 +774,7 @@ class ReviewPackView(ReviewMixin, TemplateView):
         if since:
             check_ins = check_ins.filter(held_on__gt=since)
         rows, frozen = self.kpi_rows()
-        agreement = (
-            Agreement.objects.filter(partnership=p, status=AgreementStatus.SIGNED)
-            .order_by("-version")
-            .first()
-        )
+        agreement = in_force_of(p)
         ctx.update(
             review=review,
             previous=previous,
