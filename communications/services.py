@@ -117,18 +117,25 @@ class Compliance:
         return round(self.share * 100) if self.total else None
 
 
+def missed_due_dates(partnership: Partnership, today: datetime.date) -> list[datetime.date]:
+    """Due dates that passed with no check-in before the next one came, newest first (at most
+    the compliance window): they count as missed although nobody has logged anything yet."""
+    cadence, due = partnership.check_in_cadence, partnership.next_check_in_due
+    missed: list[datetime.date] = []
+    if cadence is None or due is None or partnership.stage == Stage.ENDED:
+        return missed
+    while cadence.next_due(due) <= today and len(missed) < COMPLIANCE_WINDOW:
+        missed.append(due)
+        due = cadence.next_due(due)
+    missed.reverse()
+    return missed
+
+
 def compliance(partnership: Partnership, today: datetime.date | None = None) -> Compliance:
     """Share of the last 12 due dates answered on time. Due dates missed since the last
     check-in count too, although nobody has logged anything yet: silence is not compliance."""
     today = today or timezone.localdate()
-    outcomes: list[tuple[datetime.date, str]] = []
-    cadence = partnership.check_in_cadence
-    due = partnership.next_check_in_due
-    if cadence is not None and due is not None and partnership.stage != Stage.ENDED:
-        while cadence.next_due(due) <= today and len(outcomes) < COMPLIANCE_WINDOW:
-            outcomes.append((due, Outcome.MISSED))
-            due = cadence.next_due(due)
-        outcomes.reverse()
+    outcomes = [(due, Outcome.MISSED) for due in missed_due_dates(partnership, today)]
     recorded = DueDate.objects.filter(partnership=partnership).values_list("due_on", "outcome")
     outcomes += list(recorded[: COMPLIANCE_WINDOW - len(outcomes)])
     counts = {o: sum(1 for _, x in outcomes if x == o) for o in Outcome.values}

@@ -42,7 +42,7 @@ from communications.models import (
     Outcome,
     past_target,
 )
-from communications.services import COMPLIANCE_WINDOW
+from communications.services import COMPLIANCE_WINDOW, missed_due_dates
 from partnerships.models import Partnership, Stage
 from reviews.attainment import Status as KPIStatus
 from reviews.models import Review
@@ -261,19 +261,6 @@ class Inputs:
     reviews: dict[int, dict] = field(default_factory=dict)
 
 
-def missed_since_last(partnership: Partnership, today: datetime.date) -> list[str]:
-    """Due dates that passed with no check-in before the next one came (communications' rule):
-    they count as missed although nobody has logged anything."""
-    cadence, due = partnership.check_in_cadence, partnership.next_check_in_due
-    missed: list[str] = []
-    if cadence is None or due is None or partnership.stage == Stage.ENDED:
-        return missed
-    while cadence.next_due(due) <= today and len(missed) < COMPLIANCE_WINDOW:
-        missed.append(Outcome.MISSED)
-        due = cadence.next_due(due)
-    return missed
-
-
 def gather(ids: Iterable[int], *, today: datetime.date, now: datetime.datetime) -> Inputs:
     """Six queries, whatever the number of partnerships (refresh asks for 500 at a time)."""
     ids = list(ids)
@@ -378,7 +365,7 @@ def kpi_attainment(ids: list[int]) -> dict[int, dict]:
 
 def check_in_outcomes(partnership: Partnership, inputs: Inputs, today: datetime.date) -> list[str]:
     """The last 12 check-in due dates' outcomes, newest first, as communications counts them."""
-    missed = missed_since_last(partnership, today)
+    missed = [Outcome.MISSED] * len(missed_due_dates(partnership, today))
     return missed + inputs.outcomes.get(partnership.pk, [])[: COMPLIANCE_WINDOW - len(missed)]
 
 
