@@ -4,7 +4,7 @@ queries, whatever the number of versions, parts or changes."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from partnerships.models import Contact, Partnership
@@ -346,7 +346,3 @@ def history_of(agreement: Agreement) -> list[Entry]:
             )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
-
-
-def notice_window_filter(today: datetime.date, days: int) -> Q:
-    return Q(notice_deadline__lte=today + datetime.timedelta(days=days))

@@ -5,11 +5,10 @@ import datetime
 
 from django.urls import reverse
 
-from partnerships.access import visible_partnerships
 from reminders.registry import DigestItem, DigestSection, register_digest_section
 
-from .health import LIVE
 from .models import Band, HealthSettings, PartnershipHealth
+from .selectors import live
 
 
 def at_risk(user, today: datetime.date) -> list[DigestItem]:
@@ -17,7 +16,7 @@ def at_risk(user, today: datetime.date) -> list[DigestItem]:
     rows = (
         PartnershipHealth.objects.filter(
             settings.band_filter(Band.AT_RISK),
-            partnership__in=visible_partnerships(user).filter(stage__in=LIVE).values("pk"),
+            partnership__in=live(user).values("pk"),
         )
         .order_by("score", "partnership__name")
         .values_list("partnership_id", "partnership__name", "score", "reason")[:25]
