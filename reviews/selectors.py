@@ -36,15 +36,18 @@ def current_reading(kpi: KPI) -> Reading | None:
 def kpis_for_list(partnership: Partnership) -> QuerySet[KPI]:
     """KPIs with owner, objective, latest value and their last few measurements (for the
     sparkline, oldest first in ``spark``): two queries for any number of KPIs."""
-    recent = Measurement.objects.order_by("-period").only("kpi_id", "period", "value")
     return (
         with_latest(KPI.objects.filter(partnership=partnership))
         .select_related("owner", "objective")
-        .prefetch_related(
-            Prefetch("measurements", queryset=recent[:SPARK_POINTS], to_attr="recent")
-        )
+        .prefetch_related(recent_measurements())
         .order_by("name", "pk")
     )
+
+
+def recent_measurements() -> Prefetch:
+    """Each KPI's last few measurements, newest first, in ``recent`` (for its sparkline)."""
+    recent = Measurement.objects.order_by("-period").only("kpi_id", "period", "value")
+    return Prefetch("measurements", queryset=recent[:SPARK_POINTS], to_attr="recent")
 
 
 def decorate(kpis: Iterable[KPI]) -> list[KPI]:

@@ -6,7 +6,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import Avg, Count, F, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -59,7 +59,7 @@ def tab_context(request: HttpRequest, partnership: Partnership) -> dict:
         .order_by("name", "pk")
     )
     shown = every[:TAB_KPIS]
-    prefetch_related_objects(shown, _recent_prefetch())
+    prefetch_related_objects(shown, selectors.recent_measurements())
     selectors.decorate(every)
     return {
         "kpis": shown,
@@ -70,11 +70,6 @@ def tab_context(request: HttpRequest, partnership: Partnership) -> dict:
         "scheduled": selectors.scheduled_review(partnership),
         "today": timezone.localdate(),
     }
-
-
-def _recent_prefetch() -> Prefetch:
-    recent = Measurement.objects.order_by("-period").only("kpi_id", "period", "value")
-    return Prefetch("measurements", queryset=recent[: selectors.SPARK_POINTS], to_attr="recent")
 
 
 # KPIs --------------------------------------------------------------------------------------------
@@ -614,11 +609,14 @@ class ReviewDetailView(ReviewMixin, TemplateView):
                 cancel_url="",
                 action=reverse("reviews:review_hold", args=[self.partnership.pk, review.pk]),
             ),
+            # Its owner choices cost two queries: built only where the page shows it.
             decision_form=DecisionForm(
                 partnership=self.partnership,
                 cancel_url="",
                 action=reverse("reviews:decision_create", args=[self.partnership.pk, review.pk]),
-            ),
+            )
+            if review.is_held and not self.partnership.is_ended
+            else None,
         )
         return ctx
 
