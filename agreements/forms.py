@@ -6,13 +6,12 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from partnerships.forms import DATE
 from partnerships.models import Contact, Partnership
 from reminders.models import Cadence
 
 from .documents import check_document
 from .models import Agreement, Channel, CommunicationPlan, EscalationStep, Responsibility
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def people() -> "forms.models.QuerySet[User]":

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from partnerships.forms import DATE
 from partnerships.models import Contact, Partnership
 
 from .models import ActionItem, Concern, ConcernKind, Kind, Party, Severity, Thread
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NEW_ACTION_ROWS = 3
 SENTIMENTS = [
     (1, "1 · very poor"),

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from partnerships.forms import DATE
 from partnerships.models import Partnership
 
 from .models import Alignment, AlignmentKind, Objective, Party
@@ -29,7 +30,7 @@ class ObjectiveForm(forms.ModelForm):
         labels = {"party": "Whose objective", "success_measure": "Success measure"}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": DATE,
         }
 
     def __init__(self, *args, partnership: Partnership, **kwargs) -> None:

@@ -7,6 +7,9 @@ from accounts.models import User
 
 from .models import Contact, Organization, Partnership, Stage
 
+# A date field as the browser's own date picker (ISO, whatever the locale).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def add_service_error(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
@@ -33,7 +36,7 @@ class PartnershipForm(forms.ModelForm):
             "review_cadence",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
             "managers": forms.SelectMultiple(attrs={"size": 5}),
         }

@@ -6,11 +6,10 @@ from django.utils.html import format_html
 
 from objectives.models import Objective
 from objectives.selectors import people_who_see
+from partnerships.forms import DATE
 from partnerships.models import Partnership
 
 from .models import CURRENCY_SYMBOL, Decision, Milestone, Opportunity, OpportunityStatus
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _cancel(url: str) -> HTML:

@@ -218,11 +218,7 @@ def milestone_delete(*, milestone: Milestone, by) -> None:
 def _check_owner(partnership: Partnership, owner) -> None:
     if owner is None:
         raise ValidationError({"owner": "Name who owns the opportunity."})
-    if not (
-        owner.is_active
-        and access.can_use_partnerships(owner)
-        and access.visible_partnerships(owner).filter(pk=partnership.pk).exists()
-    ):
+    if not access.can_see(owner, partnership):
         raise ValidationError({"owner": f"{owner} cannot see this partnership, so cannot own it."})
 
 

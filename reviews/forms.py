@@ -9,11 +9,11 @@ from django.utils.html import format_html
 from communications.forms import owner_choices, parse_owner
 from objectives.models import Objective
 from objectives.selectors import people_who_see
+from partnerships.forms import DATE
 from partnerships.models import Contact, Partnership
 
 from .models import KPI, RATINGS, DecisionKind, Measurement, Review
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"invalid": "Enter a number, such as 42 or 97.5 (a dot for decimals, no units)."}
 
 
