@@ -21,7 +21,7 @@ from . import access, services
 from .filters import OrganizationFilter, PartnershipFilter
 from .forms import ContactForm, MoveForm, OrganizationForm, PartnershipForm
 from .models import Activity, Contact, Organization, Partnership, Stage, Transition
-from .registry import tabs
+from .registry import nav_items, tabs
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -58,9 +58,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if not access.can_use_partnerships(request.user) and request.user.is_administrator:
         return redirect("admin:index")
     if access.can_use_partnerships(request.user):
-        # The portfolio dashboard: every partnership for executives, "My partnerships" for a
-        # partner manager (named, not imported: the core never imports a step app).
-        return redirect("portfolio:dashboard")
+        # Home is the first link of the top navigation: the portfolio dashboard, which
+        # registers itself first, or the partnership list if no step app put one before it.
+        first = next((item for item in nav_items() if item.visible(request.user)), None)
+        return redirect(first.url_name if first else "partnerships:list")
     return redirect("partnerships:list")
 
 
