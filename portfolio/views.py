@@ -152,7 +152,6 @@ def tab_context(request: HttpRequest, partnership) -> dict:
         "live": True,
         "health": now,
         "band": settings.band(now.score),
-        "band_label": Band(settings.band(now.score)).label,
         "settings": settings,
         "rows": rows,
         "base": base,
