@@ -30,6 +30,16 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
+from _machine import (  # noqa: E402 (benchmarks/, the script's own folder)
+    backend_pids,
+    children,
+    cpu_model,
+    cpu_pressure,
+    memory_gb,
+    prioritise_backends,
+    recreate_database,
+)
+
 DB_NAME = os.environ.get("ACCORD_BENCH_DB", "accord_portfolio_bench")
 PG = os.environ.get("ACCORD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SMALL, LARGE = 10, int(os.environ.get("ACCORD_BENCH_PARTNERSHIPS", "1000"))
@@ -72,29 +82,8 @@ end
 """
 
 
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    memory = next(
-        line.split()[1]
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return f"{os.cpu_count()} cores ({cpu}), {int(memory) / 1024 / 1024:.0f} GB RAM"
+    return f"{os.cpu_count()} cores ({cpu_model()}), {memory_gb()}"
 
 
 def load() -> str:
@@ -172,28 +161,6 @@ def explain(targets: dict[str, tuple]) -> list[str]:
     return found
 
 
-def prioritise_backends() -> None:
-    """Give the PostgreSQL backends serving this benchmark the priority of its processes."""
-    if not NICE:
-        return
-    import contextlib
-
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        pids = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
-        ).fetchall()
-    for (pid,) in pids:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, pid, NICE)
-
-
-def cpu_pressure() -> str:
-    path = Path("/proc/pressure/cpu")
-    return path.read_text().splitlines()[0] if path.exists() else "n/a"
-
-
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time used so far by these processes (utime + stime, in seconds)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -209,19 +176,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def serving_pids(server_pid: int) -> tuple[list[int], list[int]]:
     """gunicorn's master and workers; the PostgreSQL backends of this database."""
-    import psycopg
-
-    web = [server_pid]
-    for task in Path(f"/proc/{server_pid}/task").iterdir():
-        web += [int(c) for c in (task / "children").read_text().split()]
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        db = [
-            row[0]
-            for row in conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
-            ).fetchall()
-        ]
-    return web, db
+    return [server_pid, *children(server_pid)], backend_pids(PG, DB_NAME)
 
 
 def free_port() -> int:
@@ -254,7 +209,7 @@ def main() -> None:
         os.nice(NICE)
     fresh = "queries" in PARTS
     if fresh:
-        recreate_database()
+        recreate_database(PG, DB_NAME)
     import django
 
     django.setup()
@@ -341,7 +296,7 @@ def main() -> None:
                 request = urllib.request.Request(base + url, headers={"Cookie": cookie})
                 with urllib.request.urlopen(request) as response:
                     assert response.status == 200 and response.url.endswith(url), response.url
-        prioritise_backends()
+        prioritise_backends(PG, DB_NAME, NICE)
         print(
             f"\n3. gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections, {DURATION}, "
             f"loopback ({'nice ' + str(NICE) if NICE else 'no priority'}; load average {load()}; "

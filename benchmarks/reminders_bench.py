@@ -15,7 +15,6 @@ last figures.
    started here) in under 60 s, with no duplicate and no loss, each process under 300 MB.
 """
 
-import contextlib
 import datetime
 import os
 import platform
@@ -57,13 +56,14 @@ os.environ.update(
 )
 sys.path.insert(0, str(PROJECT_DIR / "tests" / "reminders"))
 
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+from _machine import (  # noqa: E402
+    children,
+    cpu_model,
+    cpu_pressure,
+    memory_gb,
+    prioritise_backends,
+    recreate_database,
+)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -74,36 +74,10 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found += [int(c) for c in text]
-    return found
-
-
-def prioritise_backends() -> None:
-    """Give the PostgreSQL backends serving this benchmark the same priority as its processes."""
-    if not NICE:
-        return
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME])
-        for (pid,) in cursor.fetchall():
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, pid, NICE)
-
-
-def cpu_pressure() -> str:
-    path = Path("/proc/pressure/cpu")
-    return path.read_text().splitlines()[0] if path.exists() else "n/a"
-
-
 def main() -> None:
     if NICE:
         os.nice(NICE)
-    recreate_database()
+    recreate_database(PG, DB_NAME)
     import django
 
     django.setup()
@@ -121,7 +95,7 @@ def main() -> None:
     from reminders import services
     from reminders.models import Cadence, Reminder, ReminderSettings
 
-    print(f"machine: {platform.node()} · {os.cpu_count()} cores · {_memory()} · {_cpu()}")
+    print(f"machine: {platform.node()} · {os.cpu_count()} cores · {memory_gb()} · {cpu_model()}")
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         print(f"PostgreSQL {cursor.fetchone()[0]} · Python {platform.python_version()}")
@@ -191,7 +165,7 @@ def main() -> None:
     # this process's before timing (the first publish of a process costs ~0.8 s of set-up).
     services.enqueue([0], queue=QUEUE + "-warm-up")
     _purge(QUEUE + "-warm-up")
-    prioritise_backends()
+    prioritise_backends(PG, DB_NAME, NICE)
     print(f"CPU pressure before the sweeps ({'nice ' + str(NICE) if NICE else 'no priority'}): "
           f"{cpu_pressure()}")  # fmt: skip
 
@@ -249,7 +223,9 @@ def main() -> None:
             while Reminder.objects.filter(status="pending").exists():
                 if time.perf_counter() - started > 300:
                     break
-                prioritise_backends()  # the workers connect when their first task arrives
+                prioritise_backends(
+                    PG, DB_NAME, NICE
+                )  # the workers connect when their first task arrives
                 time.sleep(0.25)
             delivery_s = time.perf_counter() - started
             smtp_cpu = _cpu_seconds() - cpu_before
@@ -309,18 +285,6 @@ def _purge(queue: str = QUEUE) -> None:
     import redis
 
     redis.Redis.from_url(BROKER).delete(queue)
-
-
-def _memory() -> str:
-    kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return f"{kb / 1024 / 1024:.0f} GB RAM"
-
-
-def _cpu() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 if __name__ == "__main__":
