@@ -357,7 +357,7 @@ def kpi_attainment(ids: list[int]) -> dict[int, dict]:
         found[pk] = {
             "mean": attainment.mean,
             "kpis": len(measured),
-            "below": len(measured) - counts.get(KPIStatus.ON_TARGET, 0),
+            "below": attainment.below_target,
             "red": counts.get(KPIStatus.RED_FLAG, 0),
         }
     return found

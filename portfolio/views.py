@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from partnerships.views import RoleRequiredMixin
-from reviews.selectors import attainment_at_last_review, latest_held
+from reviews.selectors import attainment_at_last_review, last_review_days
 
 from . import health, selectors, services
 from .models import Band, HealthSettings, PartnershipHealth
@@ -99,8 +99,7 @@ class DueListView(RoleRequiredMixin, ListView):
 
 def last_review_day(partnership) -> datetime.date | None:
     """The day of the partnership's last held review (from the reviews step)."""
-    review = latest_held(partnership)
-    return review.held_on if review else None
+    return last_review_days([partnership.pk]).get(partnership.pk)
 
 
 def tab_context(request: HttpRequest, partnership) -> dict:
