@@ -7,7 +7,6 @@ import datetime
 
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
 
 from partnerships.access import visible_partnerships
 from partnerships.models import Stage, Transition
@@ -22,7 +21,7 @@ from reminders.registry import (
     register_digest_section,
     register_source,
 )
-from reminders.sources import add_days, key, shape, text
+from reminders.sources import add_days, key, link, shape, text
 
 from .models import Milestone, RenewalDecision, tab_url
 from .services import ACHIEVED_KIND
@@ -40,13 +39,8 @@ EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 def _milestone_link():
-    sentinel = 900_000_001
-    before, after = reverse("partnerships:tab", args=[sentinel, "relationship"]).split(
-        str(sentinel)
-    )
-    return text(
-        before, Cast("partnership_id", CharField()), after + "#milestone-", Cast("pk", CharField())
-    )
+    tab = link("partnerships:tab", fixed={"tab": "relationship"}, partnership_pk="partnership_id")
+    return text(tab, "#milestone-", Cast("pk", CharField()))
 
 
 def achieved_due(window: DueWindow):

@@ -57,11 +57,12 @@ def key(prefix: str, field: str = "pk", suffix: str = "") -> Expression:
     return text(prefix, Cast(field, CharField()), suffix)
 
 
-def link(viewname: str, **fields: str) -> Expression:
+def link(viewname: str, *, fixed: dict[str, str] | None = None, **fields: str) -> Expression:
     """The path of a page, with its URL arguments taken from fields of each row:
-    ``link("partnerships:detail", partnership_pk="pk")``."""
+    ``link("partnerships:detail", partnership_pk="pk")``; ``fixed`` arguments are the same for
+    every row: ``link("partnerships:tab", fixed={"tab": "health"}, partnership_pk="pk")``."""
     sentinels = {name: 900_000_000 + i for i, name in enumerate(fields)}
-    path = reverse(viewname, kwargs=sentinels)
+    path = reverse(viewname, kwargs={**(fixed or {}), **sentinels})
     parts: list[str | Expression] = []
     for name, sentinel in sentinels.items():
         before, path = path.split(str(sentinel), 1)

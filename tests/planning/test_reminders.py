@@ -48,6 +48,13 @@ def test_the_sweep_tells_the_team_of_a_success_recorded_without_its_notice(activ
     assert Reminder.objects.filter(kind="milestone.achieved").count() == 2
 
 
+def test_the_sweep_s_success_notice_links_to_the_milestone_on_the_tab(active, alice, bob):
+    milestone = achieved(active, days_ago=2, achieved_by=bob)
+    reminder_services.sweep()
+    urls = set(Reminder.objects.filter(kind="milestone.achieved").values_list("url", flat=True))
+    assert urls == {f"/partnerships/{active.pk}/tab/relationship/#milestone-{milestone.pk}"}
+
+
 def test_a_success_older_than_a_week_is_no_longer_news(active, bob):
     achieved(active, days_ago=10, achieved_by=bob)
     reminder_services.sweep()
