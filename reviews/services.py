@@ -522,6 +522,16 @@ def take_snapshot(review: Review) -> list[Snapshot]:
     return Snapshot.objects.bulk_create(rows)
 
 
+class ReviewAlreadyHeld(ValidationError):
+    """Someone held this review first (two people holding it at once, or a stale form)."""
+
+    def __init__(self, review: Review) -> None:
+        super().__init__(
+            f"This review was already held on {review.held_on:%-d %b %Y}; "
+            "what it recorded stays as it was."
+        )
+
+
 @transaction.atomic
 def review_hold(
     *,
@@ -538,10 +548,7 @@ def review_hold(
     cadence (see ``next_review_due``). All or nothing."""
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.is_held:
-        raise ValidationError(
-            f"This review was already held on {locked.held_on:%-d %b %Y}; "
-            "what it recorded stays as it was."
-        )
+        raise ReviewAlreadyHeld(locked)
     partnership = (
         Partnership.objects.select_for_update(of=("self",))
         .select_related("review_cadence")

@@ -633,15 +633,9 @@ class ReviewHoldView(ReviewMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if self.review.is_held:
-            messages.error(request, self.already_held())
+            messages.error(request, services.ReviewAlreadyHeld(self.review).message)
             return redirect(self.review)
         return super().post(request, *args, **kwargs)
-
-    def already_held(self) -> str:
-        return (
-            f"This review was already held on {self.review.held_on:%-d %b %Y}; "
-            "what it recorded stays as it was."
-        )
 
     def get_form_kwargs(self):
         return {
@@ -662,10 +656,10 @@ class ReviewHoldView(ReviewMixin, FormView):
                 attendees=data["attendees"],
                 partner_attendees=data["partner_attendees"],
             )
+        except services.ReviewAlreadyHeld as exc:
+            messages.error(self.request, exc.message)
+            return redirect(self.review)
         except ValidationError as exc:
-            if self.review_was_held():
-                messages.error(self.request, " ".join(exc.messages))
-                return redirect(self.review)
             add_service_error(form, exc)
             return self.form_invalid(form)
         self.partnership.refresh_from_db(fields=["next_review_due"])
@@ -677,9 +671,6 @@ class ReviewHoldView(ReviewMixin, FormView):
             f"{review.held_on:%-d %b %Y}.{note} Now record its decisions.",
         )
         return redirect(review)
-
-    def review_was_held(self) -> bool:
-        return Review.objects.filter(pk=self.review.pk, held_on__isnull=False).exists()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
