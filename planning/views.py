@@ -165,7 +165,10 @@ class MilestoneUpdateView(MilestoneMixin, FormView):
         return redirect(self.milestone.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(milestone=self.milestone, **kwargs)
+        # A planned milestone can be removed from its edit page; an achieved one is a success.
+        return super().get_context_data(
+            milestone=self.milestone, can_remove=not self.milestone.is_achieved, **kwargs
+        )
 
 
 class MilestoneAchieveView(MilestoneMixin, FormView):
