@@ -228,7 +228,7 @@ def _due(user, today: datetime.date, now: datetime.datetime) -> list[dict]:
         {"kind": "actions", "label": "Action items", "count": a["actions"],
          "overdue": a["actions_overdue"], "icon": "check2-square"},
         {"kind": "concerns", "label": "Concerns past target", "count": concerns,
-         "overdue": concerns, "icon": "exclamation-diamond"},
+         "overdue": 0, "icon": "exclamation-diamond"},  # all past target: no second figure
     ]  # fmt: skip
 
 
