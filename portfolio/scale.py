@@ -326,7 +326,6 @@ def _agreement(rows, p, coo, manager, contact, rng, today, weekly, monthly, quar
         effective_date=effective,
         expiry_date=expiry,
         notice_period_days=90,
-        notice_deadline=expiry - days(90),  # what save() would compute
         commercial_terms="Per-unit fee with volume tiers; service credits below 96%.",
         our_signatory="Olivia Grant, COO" if signed else "",
         partner_signatory=f"{contact.name}, {contact.title}" if signed else "",
@@ -335,6 +334,7 @@ def _agreement(rows, p, coo, manager, contact, rng, today, weekly, monthly, quar
         ended_note=p.ended_reason,
         created_by=coo,
     )
+    agreement.notice_deadline = agreement.compute_notice_deadline()  # bulk_create skips save()
     cadence = weekly if p.tier == 1 else monthly
     agreement._parts = [
         CommunicationPlan(
