@@ -7,6 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
       event.preventDefault();
     }
   });
+  // Print buttons (<a data-print href="…">): the page itself, as it is; the link is the fallback.
+  document.body.addEventListener("click", (event) => {
+    if (!event.target.closest("[data-print]")) return;
+    event.preventDefault();
+    window.print();
+  });
   // Filter forms submit as soon as a select changes.
   document.querySelectorAll("form[data-autosubmit] select").forEach((select) => {
     select.addEventListener("change", () => select.form.requestSubmit());

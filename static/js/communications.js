@@ -36,11 +36,4 @@
     alert.textContent = "The check-in could not be saved. Nothing was lost: try again in a moment.";
     body.prepend(alert);
   });
-
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-print]");
-    if (!button) return;
-    event.preventDefault();
-    window.print();
-  });
 })();

@@ -97,10 +97,4 @@
   if (window.accordReviews) return;
   window.accordReviews = true;
   if (window.htmx) window.htmx.onLoad(init);
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-reviews-print]");
-    if (!button) return;
-    event.preventDefault();
-    window.print();
-  });
 })();
