@@ -4,11 +4,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
-from accounts import roles
 from accounts.models import User
+from partnerships.access import people_who_see
 from partnerships.forms import DATE
 from partnerships.models import Contact, Partnership
 
@@ -24,25 +23,12 @@ SENTIMENTS = [
 ]
 
 
-def insiders(partnership: Partnership):
-    """The people who may see this partnership: executives and its partner managers."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(groups__name=roles.EXECUTIVE)
-            | Q(groups__name=roles.PARTNER_MANAGER, managed_partnerships=partnership)
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
 def partner_contacts(partnership: Partnership):
     return Contact.objects.filter(organization_id=partnership.organization_id).order_by("name")
 
 
 def owner_choices(partnership: Partnership) -> list:
-    ours = [(f"u:{u.pk}", str(u)) for u in insiders(partnership)]
+    ours = [(f"u:{u.pk}", str(u)) for u in people_who_see(partnership)]
     theirs = [(f"c:{c.pk}", c.name) for c in partner_contacts(partnership)]
     choices: list = [("", "— choose —"), ("Our side", ours)]
     if theirs:
@@ -145,7 +131,7 @@ class CheckInForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.fields["attendees"].queryset = insiders(partnership)
+        self.fields["attendees"].queryset = people_who_see(partnership)
         self.fields["partner_attendees"].queryset = partner_contacts(partnership)
         self.fields["partner_attendees"].label_from_instance = lambda c: (
             f"{c.name}, {c.title}" if c.title else c.name
@@ -231,7 +217,7 @@ class ConcernForm(forms.ModelForm):
 
     def __init__(self, *args, partnership: Partnership, cancel_url: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = insiders(partnership)
+        self.fields["owner"].queryset = people_who_see(partnership)
         self.fields["owner"].empty_label = "The partnership's managers"
         self.fields["severity"].help_text = "Sets the response clock (administrators set targets)."
         self.helper = FormHelper()

@@ -2,11 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from partnerships.access import people_who_see
 from partnerships.forms import DATE
 from partnerships.models import Partnership
 
 from .models import Alignment, AlignmentKind, Objective, Party
-from .selectors import people_who_see
 
 
 class ObjectiveForm(forms.ModelForm):

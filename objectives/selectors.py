@@ -4,10 +4,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
-from accounts import roles
-from accounts.models import User
 from partnerships.models import Partnership
 
 from .models import OWN_PARTIES, Alignment, AlignmentKind, Objective, Party, Status
@@ -163,16 +161,3 @@ def achievement_by_partnership(partnership_ids: Iterable[int]) -> dict[int, Achi
         )
         for r in rows
     }
-
-
-def people_who_see(partnership: Partnership) -> QuerySet[User]:
-    """Active users who can open the partnership: every executive and its partner managers."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(groups__name=roles.EXECUTIVE)
-            | Q(managed_partnerships=partnership, groups__name=roles.PARTNER_MANAGER)
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )

@@ -2,7 +2,7 @@
 that belongs to one, goes through this module: there is no second rule anywhere."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Partnership
@@ -32,6 +32,23 @@ def get_partnership_or_404(user, pk: int, queryset: QuerySet | None = None) -> P
         return visible_partnerships(user, queryset).get(pk=pk)
     except Partnership.DoesNotExist:
         raise Http404("No such partnership.") from None
+
+
+def people_who_see(partnership: Partnership) -> QuerySet:
+    """The people who may see ``partnership`` (the rule above, from its side): every active
+    executive and its active partner managers; for owner and attendee choices."""
+    from accounts import roles
+    from accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__name=roles.EXECUTIVE)
+            | Q(groups__name=roles.PARTNER_MANAGER, managed_partnerships=partnership)
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def can_see(user, partnership: Partnership) -> bool:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from objectives.models import Objective
-from objectives.selectors import people_who_see
+from partnerships.access import people_who_see
 from partnerships.forms import DATE
 from partnerships.models import Partnership
 

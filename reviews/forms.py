@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from communications.forms import owner_choices, parse_owner
 from objectives.models import Objective
-from objectives.selectors import people_who_see
+from partnerships.access import people_who_see
 from partnerships.forms import DATE
 from partnerships.models import Contact, Partnership
 

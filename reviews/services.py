@@ -486,8 +486,13 @@ def review_cancel(*, review: Review, by) -> None:
 
 
 def _check_attendees(partnership: Partnership, attendees, partner_attendees) -> None:
+    insiders = set(
+        access.people_who_see(partnership)
+        .filter(pk__in=[user.pk for user in attendees])
+        .values_list("pk", flat=True)
+    )
     for user in attendees:
-        if not access.can_see(user, partnership):
+        if user.pk not in insiders:
             raise ValidationError({"attendees": f"{user} cannot see this partnership."})
     for contact in partner_attendees:
         if contact.organization_id != partnership.organization_id:
