@@ -87,7 +87,10 @@ class PartnershipListView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def is_filtered(self) -> bool:
-        return any(v for k, v in self.request.GET.items() if k not in {"page", "sort"})
+        # A refused value (a stale bookmark's ?sort=…) filters too: the page then offers to clear
+        # the filters, not to start a first partnership.
+        refused = self.filterset.is_bound and not self.filterset.is_valid()
+        return refused or any(v for k, v in self.request.GET.items() if k not in {"page", "sort"})
 
     @cached_property
     def stage_counts(self) -> dict[str, int]:

@@ -83,6 +83,7 @@ def test_the_list_counts_what_it_shows_filtered_sorted_or_refused(client, alice,
     refused = client.get("/partnerships/?sort=bogus")
     assert refused.context["paginator"].count == 0
     assert _names(refused) == []
+    assert "No partnership matches these filters." in refused.content.decode()
     client.force_login(bob)
     assert client.get("/partnerships/").context["paginator"].count == 3
 
