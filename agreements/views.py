@@ -1,6 +1,4 @@
-import csv
 import datetime
-from collections.abc import Iterator
 from functools import cached_property
 
 from django.contrib import messages
@@ -13,9 +11,10 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from accord_csv import csv_response
 from partnerships import access
 from partnerships.forms import add_service_error
-from partnerships.views import Echo, PartnershipMixin, RoleRequiredMixin
+from partnerships.views import PartnershipMixin, RoleRequiredMixin
 
 from . import services
 from .completeness import missing_for_signing, plan_of
@@ -140,47 +139,30 @@ class AgreementListView(RoleRequiredMixin, ListView):
 
 
 class AgreementExportView(AgreementListView):
+    header = [
+        "Partnership", "Partner", "Version", "Title", "Status", "Effective date", "Expiry date",
+        "Notice period (days)", "Notice deadline", "Renews automatically", "Date signed",
+    ]  # fmt: skip
+
     def get(self, request: HttpRequest, *args, **kwargs) -> StreamingHttpResponse:
-        rows = self.get_queryset()
-        writer = csv.writer(Echo())
-
-        def generate() -> Iterator[str]:
-            yield writer.writerow(
-                [
-                    "Partnership",
-                    "Partner",
-                    "Version",
-                    "Title",
-                    "Status",
-                    "Effective date",
-                    "Expiry date",
-                    "Notice period (days)",
-                    "Notice deadline",
-                    "Renews automatically",
-                    "Date signed",
-                ]
-            )
-            for a in rows.iterator(chunk_size=500):
-                yield writer.writerow(
-                    [
-                        a.partnership.name,
-                        a.partnership.organization.name if a.partnership.organization else "",
-                        a.version,
-                        a.title,
-                        a.get_status_display(),
-                        a.effective_date or "",
-                        a.expiry_date or "",
-                        a.notice_period_days,
-                        a.notice_deadline or "",
-                        "yes" if a.auto_renew else "no",
-                        a.signed_on or "",
-                    ]
-                )
-
+        rows = (
+            [
+                a.partnership.name,
+                a.partnership.organization.name if a.partnership.organization else "",
+                a.version,
+                a.title,
+                a.get_status_display(),
+                a.effective_date,
+                a.expiry_date,
+                a.notice_period_days,
+                a.notice_deadline,
+                "yes" if a.auto_renew else "no",
+                a.signed_on,
+            ]
+            for a in self.get_queryset().iterator(chunk_size=500)
+        )
         stamp = timezone.localdate().isoformat()
-        response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.csv"'
-        return response
+        return csv_response(filename=f"agreements-{stamp}.csv", header=self.header, rows=rows)
 
 
 # One version ------------------------------------------------------------------------------------

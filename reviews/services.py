@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from accord_csv import restore
 from communications import services as communications
 from objectives import services as objectives
 from objectives.models import Objective
@@ -294,7 +295,8 @@ def parse_measurements(
 ) -> list[Measurement]:
     """Read and check a CSV of measurements (columns KPI, Period, Value and optionally Note; any
     other column is ignored, and so is a row with neither period nor value, so an export can be
-    imported back). Every row is checked; if any
+    imported back: its byte order mark is skipped, and the quote it puts before text starting
+    with =, +, -, @, tab or carriage return is taken off again). Every row is checked; if any
     fails, ImportRefused lists every failing row by line and column. Nothing is saved here."""
     today = today or timezone.localdate()
     header, rows = _read_rows(data)
@@ -318,7 +320,9 @@ def parse_measurements(
 
     def cell(cells: list[str], name: str) -> str:
         index = position.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        if index is None or index >= len(cells):
+            return ""
+        return restore(cells[index].strip())  # without the quote our export puts before "=…"
 
     for line, cells in rows:
         if not cell(cells, "period") and not cell(cells, "value"):

@@ -1,6 +1,5 @@
-import csv
 import datetime
-from collections.abc import Iterator
+from decimal import Decimal
 from functools import cached_property
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from accord_csv import csv_response
 from agreements.models import Agreement
 from agreements.selectors import in_force_of
 from communications.models import CheckIn
@@ -22,7 +22,7 @@ from communications.selectors import open_concerns
 from partnerships import access
 from partnerships.forms import add_service_error
 from partnerships.models import Partnership
-from partnerships.views import Echo, PartnershipMixin, RoleRequiredMixin
+from partnerships.views import PartnershipMixin, RoleRequiredMixin
 
 from . import selectors, services
 from .attainment import Direction
@@ -370,7 +370,7 @@ class ExportView(PartnershipMixin, View):
     ]  # fmt: skip
 
     def get(self, request: HttpRequest, partnership_pk: int) -> StreamingHttpResponse:
-        rows = (
+        values = (
             KPI.objects.filter(partnership=self.partnership)
             .order_by("name", "pk", "measurements__period")
             .values(
@@ -380,23 +380,17 @@ class ExportView(PartnershipMixin, View):
                 "measurements__recorded_at",
             )
         )  # fmt: skip
-        writer = csv.writer(Echo())
-
-        def generate() -> Iterator[str]:
-            yield writer.writerow(self.HEADER)
-            for r in rows.iterator(chunk_size=2000):
-                yield writer.writerow(_export_row(r))
-
         stamp = timezone.localdate().isoformat()
-        response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="kpis-{self.partnership.pk}-{stamp}.csv"'
+        return csv_response(
+            filename=f"kpis-{self.partnership.pk}-{stamp}.csv",
+            header=self.HEADER,
+            rows=(_export_row(r) for r in values.iterator(chunk_size=2000)),
         )
-        return response
 
 
-def _plain(value) -> str:
-    return "" if value is None else f"{value.normalize():f}"
+def _number(value: Decimal | None) -> Decimal | None:
+    """Without trailing zeros (90, not 90.0000); a number, so the CSV writer leaves it one."""
+    return None if value is None else value.normalize()
 
 
 def _export_row(r: dict) -> list:
@@ -414,16 +408,16 @@ def _export_row(r: dict) -> list:
         r["name"],
         r["unit"],
         Direction(r["direction"]).label,
-        _plain(r["baseline"]),
-        _plain(r["target"]),
-        _plain(r["red_flag"]),
+        _number(r["baseline"]),
+        _number(r["target"]),
+        _number(r["red_flag"]),
         r["frequency"],
         r["owner__full_name"] or "",
         r["objective__title"] or "",
         period.isoformat() if period else "",
-        _plain(value),
+        _number(value),
         r["measurements__note"] or "",
-        _plain(reading.attainment) if reading else "",
+        _number(reading.attainment) if reading else "",
         reading.status_label if reading else "",
         r["measurements__recorded_by__full_name"] or "",
         timezone.localtime(recorded_at).strftime("%Y-%m-%d %H:%M") if recorded_at else "",

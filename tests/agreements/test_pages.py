@@ -102,7 +102,7 @@ def test_the_list_paginates_exports_csv_and_runs_a_fixed_number_of_queries(clien
     assert len(response.context["agreements"]) == 25
     assert "1–25 of 31" in response.content.decode()
     export = client.get("/agreements/export.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:3] == ["Partnership", "Partner", "Version"]
     assert len(rows) == 32
 

@@ -102,7 +102,7 @@ def test_the_csv_export_holds_the_filtered_rows_the_user_may_see(client, bob, ch
     response = client.get("/partnerships/export.csv?stage=active")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:2] == ["Name", "Stage"]
     assert [r[0] for r in rows[1:]] == ["Bob active"]
     assert rows[1][6] == "Bob Brown"
@@ -117,7 +117,7 @@ def test_the_csv_export_lists_every_manager_across_chunks(client, alice, bob, ch
         PartnershipFactory(name=f"Deal {i}", managers=[dana, bob] if i % 2 else [charlie])
     client.force_login(alice)
     response = client.get("/partnerships/export.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(r[0], r[6]) for r in rows[1:]] == [
         ("Deal 0", "Charlie Chen"),
         ("Deal 1", "Bob Brown; Dana Diaz"),

