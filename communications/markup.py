@@ -1,28 +1,31 @@
-"""A small, safe subset of Markdown for discussion posts, and the @mentions in them.
+"""Markdown for discussion posts, and the @mentions in them.
 
-Everything is HTML-escaped first; only then are a few patterns turned into tags that this module
-writes itself. So nothing a person types can become markup of its own: a ``<script>`` in a post
-is shown as text, and a link can only be http(s) or mailto.
+markdown-it-py renders the post (CommonMark, raw HTML off, so a ``<script>`` typed in a post is
+shown as text); nh3 then cleans the result against an allow-list of exactly the tags this
+renderer writes, as a second line of defence. Links can only be http(s) or mailto.
 
 Supported: paragraphs (blank line), line breaks, ``**bold**``, ``*italic*``, ```code```,
-``[text](https://…)``, lists of lines starting with ``- `` or ``* ``, and mentions written
-``@[Full Name]`` or ``@name@example.com``.
+``[text](https://…)`` and ``<https://…>``, lists (``- ``, ``* ``, ``+ `` or ``1. ``), and
+mentions written ``@[Full Name]`` or ``@name@example.com``. Headings, rules, quotes, code
+blocks and images are not: they are shown as typed.
 """
 
 import re
+from collections.abc import Iterator
 
-from django.utils.html import escape
+import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 from accounts.models import User
 
 MENTION_NAME = re.compile(r"@\[([^\]\n]{1,150})\]")
 MENTION_EMAIL = re.compile(r"(?<![\w@.])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-CODE = re.compile(r"`([^`\n]+)`")
-LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s()]+)\)")
-BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
-LIST_ITEM = re.compile(r"^\s*[-*]\s+(.*)$")
+MENTION = re.compile(f"{MENTION_NAME.pattern}|{MENTION_EMAIL.pattern}")
+LIST_MARKER = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?=[ \t]|$)", re.MULTILINE)
+LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def mentioned(text: str) -> tuple[list[str], list[str]]:
@@ -53,38 +56,68 @@ def resolve_mentions(text: str) -> tuple[list[User], list[str]]:
     return list(dict.fromkeys(users)), unknown
 
 
-def _inline(escaped: str) -> str:
-    # Code spans are taken out first so nothing inside them is formatted.
-    spans: list[str] = []
+def _split_mentions(token: Token) -> Iterator[Token]:
+    """A text token, with each mention in it wrapped in a highlighted span."""
+    start = 0
+    for match in MENTION.finditer(token.content):
+        if match.start() > start:
+            yield Token("text", "", 0, content=token.content[start : match.start()])
+        yield Token("mention_open", "span", 1, attrs={"class": "mention fw-semibold"})
+        yield Token("text", "", 0, content="@" + (match[1] or match[2]))
+        yield Token("mention_close", "span", -1)
+        start = match.end()
+    if start == 0:
+        yield token
+    elif start < len(token.content):
+        yield Token("text", "", 0, content=token.content[start:])
 
-    def keep(match: re.Match) -> str:
-        spans.append(f"<code>{match.group(1)}</code>")
-        return f"\x00{len(spans) - 1}\x00"
 
-    out = CODE.sub(keep, escaped)
-    out = LINK.sub(
-        lambda m: f'<a href="{m.group(2)}" rel="nofollow noopener noreferrer">{m.group(1)}</a>',
-        out,
-    )
-    out = BOLD.sub(r"<strong>\1</strong>", out)
-    out = ITALIC.sub(r"<em>\1</em>", out)
-    out = MENTION_NAME.sub(r'<span class="mention fw-semibold">@\1</span>', out)
-    out = MENTION_EMAIL.sub(r'<span class="mention fw-semibold">@\1</span>', out)
-    return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], out)
+def _mentions(state: StateCore) -> None:
+    # Only text tokens: a mention inside a code span stays code.
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = [
+                part
+                for child in block.children
+                for part in (_split_mentions(child) if child.type == "text" else [child])
+            ]
+
+
+def _link_allowed(url: str) -> bool:
+    scheme, colon, _ = url.partition(":")
+    return bool(colon) and scheme.lower() in LINK_SCHEMES
+
+
+def _whole_lists_only(text: str) -> str:
+    """A block (between blank lines) is a list only when each of its lines is an item, as posts
+    have always had it: CommonMark would also let a list start in the middle of a paragraph,
+    and take an unmarked line after an item as more of that item."""
+    blocks = re.split(r"(\n\s*\n)", text)
+    for i in range(0, len(blocks), 2):
+        if not all(LIST_MARKER.match(line) for line in blocks[i].split("\n") if line.strip()):
+            blocks[i] = LIST_MARKER.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", blocks[i])
+    return "".join(blocks)
+
+
+md = MarkdownIt("commonmark", {"html": False, "breaks": True, "xhtmlOut": False}).disable(
+    ["heading", "lheading", "hr", "blockquote", "code", "fence", "image"]
+)
+md.core.ruler.push("mentions", _mentions)
+md.validateLink = _link_allowed  # refused links stay text, as in ``[go](javascript:…)``
+
+cleaner = nh3.Cleaner(
+    tags={"p", "br", "strong", "em", "code", "a", "ul", "ol", "li", "span"},
+    attributes={"a": {"href", "title"}, "ol": {"start"}},
+    allowed_classes={"span": {"mention", "fw-semibold"}},
+    link_rel="nofollow noopener noreferrer",
+    url_schemes=LINK_SCHEMES,
+    url_relative="deny",
+)
 
 
 def render(text: str) -> SafeString:
     """The post as safe HTML."""
-    # \x00 is our placeholder; nobody types it, and nobody may smuggle one in.
-    escaped = escape((text or "").replace("\x00", "").replace("\r\n", "\n")).strip()
-    html = []
-    for block in re.split(r"\n\s*\n", escaped):
-        lines = [line for line in block.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(LIST_ITEM.match(line) for line in lines):
-            items = "".join(f"<li>{_inline(LIST_ITEM.match(li).group(1))}</li>" for li in lines)
-            html.append(f"<ul>{items}</ul>")
-        else:
-            html.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
-    return mark_safe("".join(html))  # built from escaped text by this module only
+    html = md.render(_whole_lists_only((text or "").replace("\r\n", "\n").strip()))
+    # Without code blocks, newlines in the output are only layout between tags (or inside a
+    # link's title): dropped, so the HTML stays one line, as posts always rendered.
+    return mark_safe(cleaner.clean(html.replace("\n", "")))  # cleaned by nh3's allow-list
