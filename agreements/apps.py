@@ -16,7 +16,7 @@ class AgreementsConfig(AppConfig):
             register_tab,
         )
 
-        from . import reminder_sources
+        from . import contact_uses, reminder_sources
         from .completeness import signed_agreement_gate
         from .demo import seed_demo_agreements
         from .views import tab_context
@@ -26,3 +26,4 @@ class AgreementsConfig(AppConfig):
         register_nav(NavItem("Agreements", "agreements:list", order=30))
         register_demo_seeder(seed_demo_agreements, order=30)
         reminder_sources.register()
+        contact_uses.register()

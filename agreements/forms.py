@@ -25,8 +25,13 @@ def people() -> "forms.models.QuerySet[User]":
     )
 
 
-def partner_contacts(partnership: Partnership):
-    return Contact.objects.filter(organization_id=partnership.organization_id).order_by("name")
+def partner_contacts(partnership: Partnership, *, keep=()):
+    """The partner's current contacts (and the former one in ``keep``, already named)."""
+    return (
+        Contact.objects.filter(organization_id=partnership.organization_id)
+        .current(keep=keep)
+        .order_by("name")
+    )
 
 
 def _helper(*layout, submit: str, cancel_url: str = "") -> FormHelper:
@@ -134,7 +139,9 @@ class ResponsibilityForm(forms.ModelForm):
     def __init__(self, *args, partnership: Partnership, cancel_url: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["accountable_user"].queryset = people()
-        self.fields["accountable_contact"].queryset = partner_contacts(partnership)
+        self.fields["accountable_contact"].queryset = partner_contacts(
+            partnership, keep=[self.instance.accountable_contact_id]
+        )
         self.fields["accountable_contact"].label_from_instance = _contact_label
         self.helper = _helper(
             Row(Column("party", css_class="col-md-4"), Column("area", css_class="col-md-8")),
@@ -146,7 +153,7 @@ class ResponsibilityForm(forms.ModelForm):
 
 
 def _contact_label(contact: Contact) -> str:
-    return f"{contact.name}, {contact.title}" if contact.title else contact.name
+    return contact.label
 
 
 class PlanForm(forms.ModelForm):
@@ -179,7 +186,9 @@ class PlanForm(forms.ModelForm):
         self.fields["check_in_cadence"].queryset = Cadence.objects.filter(purpose="check_in")
         self.fields["review_cadence"].queryset = Cadence.objects.filter(purpose="review")
         self.fields["our_lead"].queryset = people()
-        self.fields["partner_lead"].queryset = partner_contacts(partnership)
+        self.fields["partner_lead"].queryset = partner_contacts(
+            partnership, keep=[self.instance.partner_lead_id]
+        )
         self.fields["partner_lead"].label_from_instance = _contact_label
         self.helper = _helper(
             Row(Column("check_in_cadence"), Column("review_cadence")),
@@ -210,7 +219,9 @@ class StepForm(forms.ModelForm):
     def __init__(self, *args, partnership: Partnership, cancel_url: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["our_person"].queryset = people()
-        self.fields["partner_person"].queryset = partner_contacts(partnership)
+        self.fields["partner_person"].queryset = partner_contacts(
+            partnership, keep=[self.instance.partner_person_id]
+        )
         self.fields["partner_person"].label_from_instance = _contact_label
         self.fields["level"].min_value = 1
         self.fields["level"].widget.attrs["min"] = 1

@@ -35,7 +35,7 @@ class CommunicationsConfig(AppConfig):
             register_tab,
         )
 
-        from . import demo, reminder_sources, views
+        from . import contact_uses, demo, reminder_sources, views
 
         register_tab(
             Tab("communication", "Communication", "communications/tab.html", 40, views.tab_context)
@@ -54,3 +54,4 @@ class CommunicationsConfig(AppConfig):
         register_slot("list.check_in_cell", "communications/_list_check_in_cell.html", 40)
         register_slot("list.end", "communications/_quick_log_modal.html", 40)
         reminder_sources.register()
+        contact_uses.register()

@@ -23,22 +23,33 @@ SENTIMENTS = [
 ]
 
 
-def partner_contacts(partnership: Partnership):
-    return Contact.objects.filter(organization_id=partnership.organization_id).order_by("name")
+def partner_contacts(partnership: Partnership, *, keep=()):
+    """The partner's current contacts (and the former ones in ``keep``, already named)."""
+    return (
+        Contact.objects.filter(organization_id=partnership.organization_id)
+        .current(keep=keep)
+        .order_by("name")
+    )
 
 
-def owner_choices(partnership: Partnership) -> list:
+def owner_choices(partnership: Partnership, *, keep_contact: int | None = None) -> list:
     ours = [(f"u:{u.pk}", str(u)) for u in people_who_see(partnership)]
-    theirs = [(f"c:{c.pk}", c.name) for c in partner_contacts(partnership)]
+    theirs = [
+        (f"c:{c.pk}", f"{c.name} (former contact)" if c.is_former else c.name)
+        for c in partner_contacts(partnership, keep=[keep_contact])
+    ]
     choices: list = [("", "— choose —"), ("Our side", ours)]
     if theirs:
         choices.append(("Partner", theirs))
     return choices
 
 
-def parse_owner(value: str) -> tuple[User | None, Contact | None]:
+def parse_owner(
+    value: str, *, keep_contact: int | None = None
+) -> tuple[User | None, Contact | None]:
     """``u:12`` is one of ours, ``c:5`` a partner contact. Any user may be named here; the
-    service then refuses one who cannot see the partnership, saying so."""
+    service then refuses one who cannot see the partnership, saying so. A former contact only
+    stays where they already are (``keep_contact``)."""
     kind, _, pk = (value or "").partition(":")
     if not pk.isdigit():
         raise ValidationError("Choose who owns it.")
@@ -51,6 +62,8 @@ def parse_owner(value: str) -> tuple[User | None, Contact | None]:
         contact = Contact.objects.filter(pk=int(pk)).first()
         if contact is None:
             raise ValidationError("That contact no longer exists.")
+        if contact.is_former and contact.pk != keep_contact:
+            raise ValidationError(f"{contact.name} has left the partner: choose a current contact.")
         return None, contact
     raise ValidationError("Choose who owns it.")
 
@@ -195,7 +208,10 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args, partnership: Partnership, submit: str, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owner_choices(partnership)
+        # Editing an item a former contact owns keeps them on offer; nothing new can name them.
+        kind, _, pk = str(self.initial.get("owner") or "").partition(":")
+        self.keep_contact = int(pk) if kind == "c" and pk.isdigit() else None
+        self.fields["owner"].choices = owner_choices(partnership, keep_contact=self.keep_contact)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "title",
@@ -205,7 +221,9 @@ class ActionItemForm(forms.Form):
         self.helper.add_input(Submit("submit", submit))
 
     def clean_owner(self):
-        self.owner_user, self.owner_contact = parse_owner(self.cleaned_data.get("owner"))
+        self.owner_user, self.owner_contact = parse_owner(
+            self.cleaned_data.get("owner"), keep_contact=self.keep_contact
+        )
         return self.cleaned_data["owner"]
 
 

@@ -101,12 +101,38 @@ class OrganizationForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "title", "email", "phone"]
+        fields = ["name", "title", "email", "phone", "left_on"]
+        widgets = {"left_on": DATE}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Row(Column("name"), Column("title")), Row(Column("email"), Column("phone"))
-        )
+        rows = [Row(Column("name"), Column("title")), Row(Column("email"), Column("phone"))]
+        if self.instance.pk:
+            rows.append(Row(Column("left_on", css_class="col-md-6")))
+        else:
+            del self.fields["left_on"]  # a new contact is a current one
+        self.helper.layout = Layout(*rows)
         self.helper.add_input(Submit("submit", "Save contact" if self.instance.pk else "Add"))
+
+
+class ContactReassignForm(forms.Form):
+    """Who takes over what a contact who left was named for."""
+
+    to = forms.ModelChoiceField(
+        label="Hand their part to",
+        queryset=Contact.objects.none(),
+        empty_label="— choose a contact —",
+        error_messages={"required": "Choose who takes over."},
+    )
+
+    def __init__(self, *args, contact: Contact, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        field.queryset = (
+            Contact.objects.filter(organization_id=contact.organization_id)
+            .current()
+            .exclude(pk=contact.pk)
+            .order_by("name")
+        )
+        field.label_from_instance = lambda c: c.label

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Size(models.TextChoices):
@@ -50,6 +51,15 @@ class Organization(models.Model):
         super().validate_constraints(exclude=exclude)
 
 
+class ContactQuerySet(models.QuerySet):
+    def current(self, *, keep=()) -> "ContactQuerySet":
+        """Contacts still at their organisation: the ones pickers offer for something new.
+        ``keep`` (ids) adds back the former ones a record being edited already names."""
+        keep = [pk for pk in keep if pk]
+        condition = models.Q(left_on__isnull=True)
+        return self.filter(condition | models.Q(pk__in=keep) if keep else condition)
+
+
 class Contact(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="contacts"
@@ -58,12 +68,39 @@ class Contact(models.Model):
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField(max_length=40, blank=True)
     title = models.CharField("job title", max_length=120, blank=True)
+    left_on = models.DateField(
+        "left the organisation on",
+        null=True,
+        blank=True,
+        help_text="A former contact stays on the records that name them, but is no longer "
+        "offered for anything new. Clear the date if they are back.",
+    )
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:organization_detail", args=[self.organization_id])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.left_on and self.left_on > timezone.localdate():
+            raise ValidationError({"left_on": "The day they left cannot be in the future."})
+
+    @property
+    def is_former(self) -> bool:
+        return self.left_on is not None
+
+    @property
+    def label(self) -> str:
+        """How a picker names them: with their title, and "former" once they have left."""
+        text = f"{self.name}, {self.title}" if self.title else self.name
+        return f"{text} (former contact)" if self.is_former else text
 
 
 class Stage(models.TextChoices):

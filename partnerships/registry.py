@@ -9,7 +9,9 @@ Each step app calls these from its AppConfig.ready():
 - ``register_slot(name, template, order)``: a fragment the core's templates render at a named
   place (``{% slot "name" %}``), with the surrounding template's context;
 - ``register_demo_seeder(seed, order)``: ``seed(stdout)`` adds the step's demo data to the
-  partnerships that ``seed_demo`` made; it must be idempotent.
+  partnerships that ``seed_demo`` made; it must be idempotent;
+- ``register_contact_uses(ContactUses(...))``: where the step names a partner contact, and how
+  to hand the open ones to another contact (see ``partnerships.services.contact_reassign``).
 """
 
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from .models import Partnership
+    from .models import Contact, Partnership
 
 GateCheck = Callable[["Partnership"], list[str]]
 
@@ -111,3 +113,37 @@ def register_slot(name: str, template: str, order: int) -> None:
 
 def slot_templates(name: str) -> list[str]:
     return [template for _, template in _slots.get(name, [])]
+
+
+@dataclass(frozen=True)
+class ContactUse:
+    """One place that names a partner contact. ``movable``: it is current work (an open action
+    item, a part of an agreement version still open) that can go to another contact; otherwise
+    it is a record of what was (a signed version, a done action item, an attended meeting)."""
+
+    partnership_id: int
+    partnership_name: str
+    what: str
+    url: str
+    movable: bool
+
+
+@dataclass(frozen=True)
+class ContactUses:
+    """``find(contact)`` lists the places; ``move(contact, to, by)`` hands the movable ones to
+    ``to`` inside the caller's transaction and returns the places it moved."""
+
+    name: str
+    find: Callable[["Contact"], list[ContactUse]]
+    move: Callable[["Contact", "Contact", object], list[ContactUse]] | None = None
+
+
+_contact_uses: dict[str, ContactUses] = {}
+
+
+def register_contact_uses(uses: ContactUses) -> None:
+    _contact_uses[uses.name] = uses
+
+
+def contact_uses() -> list[ContactUses]:
+    return list(_contact_uses.values())

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
 
-from . import access
-from .models import Activity, Partnership, Stage, Transition
-from .registry import gate_checks
+from . import access, registry
+from .models import Activity, Contact, Partnership, Stage, Transition
+from .registry import ContactUse, gate_checks
 
 # Where each stage may go next (ending is allowed from any stage but `ended`).
 NEXT_STAGES: dict[str, tuple[str, ...]] = {
@@ -116,3 +118,105 @@ def partnership_move(*, partnership: Partnership, to_stage: str, by, note: str =
         actor=by,
     )
     return transition
+
+
+# Contacts -----------------------------------------------------------------------------------------
+
+
+class ContactInUse(ValidationError):
+    """A contact that something still names cannot be deleted; ``uses`` says where."""
+
+    def __init__(self, contact: Contact, uses: list[ContactUse]) -> None:
+        self.uses = uses
+        super().__init__(
+            f"{contact.name} is still named in {len(uses)} place{'s' if len(uses) != 1 else ''}: "
+            "keep them as a former contact, or hand their part to another contact."
+        )
+
+
+def contact_uses(contact: Contact) -> list[ContactUse]:
+    """Every place that names ``contact``, from each step that registered where it names one."""
+    uses = [use for entry in registry.contact_uses() for use in entry.find(contact)]
+    return sorted(uses, key=lambda u: (u.partnership_name, not u.movable, u.what))
+
+
+def _locked_contact(contact: Contact) -> Contact:
+    # FOR UPDATE conflicts with the key-share lock a new row naming the contact takes: until this
+    # transaction ends, nothing can start naming it.
+    return Contact.objects.select_for_update().select_related("organization").get(pk=contact.pk)
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by) -> None:
+    """Delete a contact nothing names; otherwise ``ContactInUse`` with the places."""
+    contact = _locked_contact(contact)
+    uses = contact_uses(contact)
+    if uses:
+        raise ContactInUse(contact, uses)
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except ProtectedError:  # a step that named it without registering where
+        raise ContactInUse(contact, contact_uses(contact)) from None
+
+
+@transaction.atomic
+def contact_retire(*, contact: Contact, by, left_on=None) -> Contact:
+    """Keep a contact who left as a former one: the records that name them stay as they are, and
+    no picker offers them for anything new."""
+    contact = _locked_contact(contact)
+    if contact.left_on is None:
+        contact.left_on = left_on or timezone.localdate()
+        contact.full_clean()
+        contact.save(update_fields=["left_on"])
+    return contact
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    moved: list[ContactUse]
+    removed: bool  # False: records still name them, so they stay as a former contact
+
+
+@transaction.atomic
+def contact_reassign(*, contact: Contact, to: Contact, by) -> Reassigned:
+    """Hand everything current that names ``contact`` to ``to`` (a current contact of the same
+    organisation), all at once; then remove ``contact``, or keep them as a former contact if
+    records (signed agreement versions, done action items, attended meetings) still name them.
+    Records never change: that is what makes them records."""
+    contact = _locked_contact(contact)
+    to = Contact.objects.select_for_update().get(pk=to.pk)
+    if to.pk == contact.pk or to.organization_id != contact.organization_id:
+        raise ValidationError({"to": f"Choose another contact of {contact.organization}."})
+    if to.is_former:
+        raise ValidationError({"to": f"{to.name} has left {contact.organization} too."})
+    movable = [use for use in contact_uses(contact) if use.movable]
+    partnership_ids = {use.partnership_id for use in movable}
+    seen = access.visible_partnerships(by).filter(pk__in=partnership_ids).count()
+    if seen != len(partnership_ids):
+        raise PermissionDenied(
+            f"Some of what names {contact.name} is in partnerships you do not manage: "
+            "an executive can hand it over."
+        )
+    moved = [
+        use
+        for entry in registry.contact_uses()
+        if entry.move
+        for use in entry.move(contact, to, by)
+    ]
+    by_partnership: dict[int, int] = {}
+    for use in moved:
+        by_partnership[use.partnership_id] = by_partnership.get(use.partnership_id, 0) + 1
+    for pk, count in by_partnership.items():
+        record_activity(
+            partnership=Partnership(pk=pk),
+            kind="partnership",
+            summary=f"{contact.name}'s part handed to {to.name} "
+            f"({count} place{'s' if count != 1 else ''})",
+            actor=by,
+        )
+    if contact_uses(contact):
+        contact_retire(contact=contact, by=by)
+        return Reassigned(moved=moved, removed=False)
+    contact.delete()
+    return Reassigned(moved=moved, removed=True)

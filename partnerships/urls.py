@@ -56,4 +56,14 @@ urlpatterns = [
         views.ContactDeleteView.as_view(),
         name="contact_delete",
     ),
+    path(
+        "organizations/<int:organization_pk>/contacts/<int:pk>/retire/",
+        views.ContactRetireView.as_view(),
+        name="contact_retire",
+    ),
+    path(
+        "organizations/<int:organization_pk>/contacts/<int:pk>/reassign/",
+        views.ContactReassignView.as_view(),
+        name="contact_reassign",
+    ),
 ]

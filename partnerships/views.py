@@ -19,7 +19,14 @@ from accord_csv import csv_response
 
 from . import access, services
 from .filters import OrganizationFilter, PartnershipFilter
-from .forms import ContactForm, MoveForm, OrganizationForm, PartnershipForm
+from .forms import (
+    ContactForm,
+    ContactReassignForm,
+    MoveForm,
+    OrganizationForm,
+    PartnershipForm,
+    add_service_error,
+)
 from .models import Activity, Contact, Organization, Partnership, Stage, Transition
 from .registry import nav_items, tabs
 
@@ -388,11 +395,97 @@ class ContactUpdateView(ContactMixin, UpdateView):
         return super().form_valid(form)
 
 
-class ContactDeleteView(ContactMixin, View):
+class ContactRemoveMixin(ContactMixin):
+    """The removal page of a contact: where they are still named, and what to do instead."""
+
+    template_name = "partnerships/contact_remove.html"
+
+    @cached_property
+    def contact(self) -> Contact:
+        return get_object_or_404(Contact, pk=self.kwargs["pk"], organization=self.organization)
+
+    def page(self, *, uses=None, form=None, status: int = 200) -> HttpResponse:
+        uses = services.contact_uses(self.contact) if uses is None else uses
+        seen = set(
+            access.visible_partnerships(self.request.user)
+            .filter(pk__in={u.partnership_id for u in uses})
+            .values_list("pk", flat=True)
+        )
+        shown = [u for u in uses if u.partnership_id in seen]
+        groups: dict[int, dict] = {}
+        for use in shown:
+            group = groups.setdefault(
+                use.partnership_id,
+                {
+                    "name": use.partnership_name,
+                    "url": reverse("partnerships:detail", args=[use.partnership_id]),
+                    "uses": [],
+                },
+            )
+            group["uses"].append(use)
+        movable = [u for u in uses if u.movable]
+        context = {
+            "organization": self.organization,
+            "contact": self.contact,
+            "uses": uses,
+            "groups": list(groups.values()),
+            "hidden_count": len(uses) - len(shown),
+            "movable_count": len(movable),
+            "record_count": len(uses) - len(movable),
+            "can_reassign": bool(movable) and all(u.partnership_id in seen for u in movable),
+            "form": form or ContactReassignForm(contact=self.contact),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ContactDeleteView(ContactRemoveMixin, View):
+    def get(self, request: HttpRequest, organization_pk: int, pk: int) -> HttpResponse:
+        return self.page()
+
     def post(self, request: HttpRequest, organization_pk: int, pk: int) -> HttpResponse:
-        contact = get_object_or_404(Contact, pk=pk, organization=self.organization)
-        contact.delete()
-        messages.success(request, f"{contact.name} is removed.")
+        try:
+            services.contact_delete(contact=self.contact, by=request.user)
+        except services.ContactInUse as exc:
+            return self.page(uses=exc.uses, status=409)  # the page says where, and what instead
+        messages.success(request, f"{self.contact.name} is removed.")
+        return redirect(self.get_success_url())
+
+
+class ContactRetireView(ContactRemoveMixin, View):
+    def post(self, request: HttpRequest, organization_pk: int, pk: int) -> HttpResponse:
+        contact = services.contact_retire(contact=self.contact, by=request.user)
+        messages.success(
+            request,
+            f"{contact.name} is kept as a former contact (left on {contact.left_on:%-d %b %Y}): "
+            "the records that name them stay as they are, and nothing new can name them.",
+        )
+        return redirect(self.get_success_url())
+
+
+class ContactReassignView(ContactRemoveMixin, View):
+    def post(self, request: HttpRequest, organization_pk: int, pk: int) -> HttpResponse:
+        form = ContactReassignForm(request.POST, contact=self.contact)
+        if not form.is_valid():
+            return self.page(form=form, status=400)
+        to = form.cleaned_data["to"]
+        try:
+            result = services.contact_reassign(contact=self.contact, to=to, by=request.user)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return self.page(form=form, status=403)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.page(form=form, status=400)
+        moved = len(result.moved)
+        handed = f"{moved} place{'s' if moved != 1 else ''} handed to {to.name}"
+        if result.removed:
+            messages.success(request, f"{handed}; {self.contact.name} is removed.")
+        else:
+            messages.success(
+                request,
+                f"{handed}; {self.contact.name} is kept as a former contact, because records "
+                "still name them.",
+            )
         return redirect(self.get_success_url())
 
 

@@ -15,10 +15,11 @@ class ReviewsConfig(AppConfig):
             register_tab,
         )
 
-        from . import demo, views
+        from . import contact_uses, demo, views
 
         register_tab(Tab("performance", "Performance", "reviews/tab.html", 50, views.tab_context))
         register_nav(
             NavItem("Reviews", "reviews:list", order=50, visible=access.can_use_partnerships)
         )
         register_demo_seeder(demo.seed, order=50)
+        contact_uses.register()

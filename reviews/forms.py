@@ -175,9 +175,11 @@ class ReviewHoldForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = people_who_see(partnership)
-        self.fields["partner_attendees"].queryset = Contact.objects.filter(
-            organization_id=partnership.organization_id
-        ).order_by("name")
+        self.fields["partner_attendees"].queryset = (
+            Contact.objects.filter(organization_id=partnership.organization_id)
+            .current()
+            .order_by("name")
+        )
         self.initial.setdefault("held_on", timezone.localdate())
         self.helper = FormHelper()
         self.helper.form_action = action

@@ -33,6 +33,8 @@ NOT_PARTNERSHIP_ROUTES = {
     "partnerships:contact_create",
     "partnerships:contact_edit",
     "partnerships:contact_delete",
+    "partnerships:contact_retire",
+    "partnerships:contact_reassign",
 }
 
 for _module in pkgutil.iter_modules([str(Path(__file__).parent)]):
