@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -457,14 +457,25 @@ def next_review_due(*, cadence: Cadence, due_on: datetime.date, held_on: datetim
     return due
 
 
+ONE_SCHEDULED = "A review is already scheduled for this partnership: hold it or cancel it."
+
+
 @transaction.atomic
 def review_schedule(*, partnership: Partnership, by, kind: str, due_on: datetime.date) -> Review:
     """Put a review on the calendar. One review at a time is scheduled per partnership; by
-    default it answers the partnership's next review due date."""
+    default it answers the partnership's next review due date.
+
+    Two people scheduling at the same moment: the partnership's row is locked first, so the
+    second waits, then finds the first one's review and is told so, like a stale form."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     _refuse_if_ended(partnership)
     review = Review(partnership=partnership, kind=kind, due_on=due_on, created_by=by)
     review.full_clean()
-    review.save()
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:  # only if something wrote a review without this lock
+        raise ValidationError(ONE_SCHEDULED) from None
     record_activity(
         partnership=partnership,
         kind="review",

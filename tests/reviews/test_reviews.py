@@ -2,11 +2,13 @@
 next due date moved by the cadence, and decisions that become action items or adjustments."""
 
 import datetime
+import threading
+import time
 from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from communications.models import ActionItem
@@ -52,6 +54,68 @@ def test_the_database_allows_one_scheduled_review_per_partnership(active):
     HeldReviewFactory(partnership=active)  # held ones do not count
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewFactory(partnership=active)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_scheduling_at_the_same_moment_get_one_review_and_a_clear_refusal(
+    active, alice, bob
+):
+    """The first one's transaction is still open when the second one schedules: the second
+    waits for it, then is told a review is scheduled (it used to hit the unique index: 500)."""
+    first_saved, commit_first = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                services.review_schedule(
+                    partnership=active, by=bob, kind="quarterly", due_on=active.next_review_due
+                )
+                first_saved.set()
+                commit_first.wait(10)
+        finally:
+            first_saved.set()
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_saved.wait(10)
+            services.review_schedule(
+                partnership=active, by=alice, kind="monthly", due_on=active.next_review_due
+            )
+            outcome["second"] = "scheduled"
+        except ValidationError as exc:
+            outcome["second"] = exc.messages
+        except IntegrityError as exc:
+            outcome["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_saved.wait(10)
+    time.sleep(0.5)  # the second one is now waiting on the first one's transaction
+    commit_first.set()
+    for thread in threads:
+        thread.join(20)
+    assert outcome["second"] == [services.ONE_SCHEDULED]
+    assert Review.objects.get().created_by == bob
+
+
+def test_a_unique_violation_when_scheduling_is_a_form_error_not_a_500(
+    client, active, alice, monkeypatch
+):
+    """Should the check miss a review written meanwhile, the database's refusal still reads as
+    the form's error."""
+    ReviewFactory(partnership=active)
+    monkeypatch.setattr(Review, "validate_constraints", lambda self, exclude=None: None)
+    client.force_login(alice)
+    url = f"/partnerships/{active.pk}/performance/reviews/new/"
+    response = client.post(url, {"kind": "quarterly", "due_on": active.next_review_due})
+    assert response.status_code == 200
+    assert services.ONE_SCHEDULED in response.content.decode()
+    assert Review.objects.count() == 1
 
 
 def test_the_kind_of_review_follows_the_cadence():
