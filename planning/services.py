@@ -200,11 +200,26 @@ def _tell_the_team(milestone: Milestone, by) -> None:
     )
 
 
+class MilestoneAchieved(ValidationError):
+    """An achieved milestone is a success on the record: it can be corrected, not removed."""
+
+    def __init__(self, milestone: Milestone) -> None:
+        super().__init__(
+            f"“{milestone.title}” was achieved on {milestone.achieved_on:%-d %b %Y}: a success "
+            "stays on the record. Correct the achievement instead."
+        )
+
+
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by) -> None:
+    """Remove a planned milestone. An achieved one is refused (``MilestoneAchieved``), whatever
+    the page offered: the row is read again under a lock, so one achieved meanwhile counts."""
     partnership = milestone.partnership
     access.require_visible(by, partnership)
     _refuse_if_ended(partnership)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.is_achieved:
+        raise MilestoneAchieved(milestone)
     title = milestone.title
     milestone.delete()
     record_activity(

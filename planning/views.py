@@ -212,7 +212,11 @@ class MilestoneDeleteView(MilestoneMixin, View):
         if refused := self.refuse_if_ended():
             return refused
         title = self.milestone.title
-        services.milestone_delete(milestone=self.milestone, by=request.user)
+        try:
+            services.milestone_delete(milestone=self.milestone, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.milestone.get_absolute_url())
         messages.success(request, f"Milestone “{title}” removed.")
         return redirect(tab_url(self.partnership.pk, "milestones"))
 

@@ -236,3 +236,15 @@ def test_opportunities_list_filters_by_horizon_and_status(client, alice, active)
             OpportunityFactory(partnership=active, owner=factories.executive())
 
     assert_constant_queries(client, "/opportunities/", more)
+
+
+def test_a_post_to_remove_an_achieved_milestone_is_refused_with_a_message(client, bob, active):
+    success = achieved(active, title="Second hub live")
+    planned = MilestoneFactory(partnership=active, title="Nordic hub")
+    client.force_login(bob)
+    response = client.post(f"{base(active)}milestones/{success.pk}/delete/", follow=True)
+    assert "“Second hub live” was achieved on" in response.content.decode()
+    assert Milestone.objects.filter(pk=success.pk).exists()
+    response = client.post(f"{base(active)}milestones/{planned.pk}/delete/", follow=True)
+    assert "Milestone “Nordic hub” removed." in response.content.decode()
+    assert not Milestone.objects.filter(pk=planned.pk).exists()

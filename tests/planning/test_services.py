@@ -324,3 +324,19 @@ def test_the_beat_schedule_runs_the_daily_move():
 
     entry = app.conf.beat_schedule["planning-open-renewals"]
     assert entry["task"] == open_renewals.name
+
+
+def test_an_achieved_milestone_cannot_be_removed(active, bob):
+    from .factories import achieved
+
+    success = achieved(active, title="Second hub live")
+    with pytest.raises(services.MilestoneAchieved, match="a success stays on the record"):
+        services.milestone_delete(milestone=success, by=bob)
+    assert Milestone.objects.filter(pk=success.pk).exists()
+    # Even a stale copy, read before it was achieved, is refused.
+    planned = MilestoneFactory(partnership=active)
+    stale = Milestone.objects.get(pk=planned.pk)
+    Milestone.objects.filter(pk=planned.pk).update(achieved_on=TODAY(), evidence="Report.")
+    with pytest.raises(services.MilestoneAchieved):
+        services.milestone_delete(milestone=stale, by=bob)
+    assert Milestone.objects.filter(pk=planned.pk).exists()
