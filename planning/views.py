@@ -97,6 +97,11 @@ class RelationshipFormMixin(PartnershipMixin):
             return redirect(tab_url(self.partnership.pk))
         return None
 
+    # Refused as the other steps refuse a change to an ended partnership: the form does not even
+    # open (agreements' OpenOnlyMixin, communications' quick log), and a POST is refused too.
+    def get(self, request, *args, **kwargs):
+        return self.refuse_if_ended() or super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         return self.refuse_if_ended() or super().post(request, *args, **kwargs)
 
@@ -208,6 +213,8 @@ class MilestoneAchieveView(MilestoneMixin, FormView):
 
 
 class MilestoneDeleteView(MilestoneMixin, View):
+    http_method_names = ["post", "options"]  # no page of its own: the mixin's get() is not one
+
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if refused := self.refuse_if_ended():
             return refused

@@ -248,3 +248,26 @@ def test_a_post_to_remove_an_achieved_milestone_is_refused_with_a_message(client
     response = client.post(f"{base(active)}milestones/{planned.pk}/delete/", follow=True)
     assert "Milestone “Nordic hub” removed." in response.content.decode()
     assert not Milestone.objects.filter(pk=planned.pk).exists()
+
+
+def test_the_forms_of_an_ended_partnership_do_not_open(client, alice, active):
+    milestone = MilestoneFactory(partnership=active)
+    opportunity = OpportunityFactory(partnership=active)
+    active.stage, active.ended_reason = Stage.ENDED, "Exit agreed."
+    active.save()
+    client.force_login(alice)
+    for url in (
+        f"{base(active)}milestones/new/",
+        f"{base(active)}milestones/{milestone.pk}/edit/",
+        f"{base(active)}milestones/{milestone.pk}/achieve/",
+        f"{base(active)}opportunities/new/",
+        f"{base(active)}opportunities/{opportunity.pk}/edit/",
+        f"{base(active)}renewal/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == tab(active), url
+        followed = client.get(url, follow=True).content.decode()
+        assert "This partnership has ended: its relationship plan is a record now." in followed
+    # The removal has no page of its own, ended or not.
+    assert client.get(f"{base(active)}milestones/{milestone.pk}/delete/").status_code == 405
