@@ -6,8 +6,23 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +37,7 @@ from planning.selectors import (
     realised_money_values,
     recent_success_filter,
 )
+from reviews.models import Review
 
 from .health import LIVE
 from .models import Band, HealthSettings, HealthSnapshot, PartnershipHealth
@@ -31,6 +47,7 @@ NOTICE_DAYS = 90
 SUCCESS_DAYS = 90
 DUE_KINDS = {
     # kind: (tab, heading)
+    "all": ("Everything", "Everything due or overdue this week"),
     "check_ins": ("Check-ins", "Check-ins due or overdue this week"),
     "reviews": ("Reviews", "Reviews due or overdue this week"),
     "actions": ("Action items", "Action items due or overdue this week"),
@@ -252,11 +269,73 @@ def health_rows(user, settings: HealthSettings, band: str = "") -> QuerySet[Part
     return rows.order_by(F("health__score").asc(nulls_last=True), "name")
 
 
+# The columns of the "everything" list: one row per thing due, whatever its kind.
+DUE_COLUMNS = (
+    "row_kind", "row_order", "row_due", "row_pk", "row_partnership_id", "row_partnership_name",
+    "row_title",
+)  # fmt: skip
+
+
+def _due_row(kind: str, order: int, *, due, pk, partnership_id, partnership_name, title) -> dict:
+    return {
+        "row_kind": Value(kind, output_field=CharField()),
+        "row_order": Value(order, output_field=IntegerField()),
+        "row_due": due,
+        "row_pk": pk,
+        "row_partnership_id": partnership_id,
+        "row_partnership_name": partnership_name,
+        "row_title": title,
+    }
+
+
+def scheduled_review_pk() -> Subquery:
+    return Subquery(
+        Review.objects.filter(partnership=OuterRef("pk"), held_on__isnull=True).values("pk")[:1]
+    )
+
+
+def due_all(user, *, now: datetime.datetime) -> QuerySet:
+    """Everything the dashboard's "Due this week" figure counts, in one list: the check-ins and
+    reviews due or overdue, the open action items due, the concerns past target. One UNION ALL
+    of the four lists below, paginated by the database (a COUNT and a page, whatever the size).
+    ``row_pk`` is the check-in's partnership, the scheduled review (if any), the action item or
+    the concern."""
+    today = timezone.localdate(now)
+    end = week_end(today)
+    live_ids = live(user).values("pk")
+    target = Case(When(acknowledged_at__isnull=True, then=F("respond_by")), default=F("resolve_by"))
+    parts = [
+        live(user)
+        .filter(next_check_in_due__lte=end)
+        .annotate(**_due_row("check_in", 1, due=F("next_check_in_due"), pk=F("pk"),
+                             partnership_id=F("pk"), partnership_name=F("name"),
+                             title=Value("Check-in", output_field=CharField()))),
+        live(user)
+        .filter(next_review_due__lte=end)
+        .annotate(**_due_row("review", 2, due=F("next_review_due"), pk=scheduled_review_pk(),
+                             partnership_id=F("pk"), partnership_name=F("name"),
+                             title=Value("Review", output_field=CharField()))),
+        ActionItem.objects.open()
+        .filter(partnership__in=live_ids, due_on__lte=end)
+        .annotate(**_due_row("action", 3, due=F("due_on"), pk=F("pk"),
+                             partnership_id=F("partnership_id"),
+                             partnership_name=F("partnership__name"), title=F("title"))),
+        Concern.objects.filter(concern_past_target(now), partnership__in=live_ids)
+        .annotate(**_due_row("concern", 4, due=TruncDate(target), pk=F("pk"),
+                             partnership_id=F("partnership_id"),
+                             partnership_name=F("partnership__name"), title=F("title"))),
+    ]  # fmt: skip
+    first, *others = [part.order_by().values(*DUE_COLUMNS) for part in parts]
+    return first.union(*others, all=True).order_by("row_due", "row_order", "row_pk")
+
+
 def due_rows(user, kind: str, *, now: datetime.datetime | None = None) -> QuerySet:
     now = now or timezone.now()
     today = timezone.localdate(now)
     end = week_end(today)
     live_ids = live(user).values("pk")
+    if kind == "all":
+        return due_all(user, now=now)
     if kind == "check_ins":
         return (
             live(user)
@@ -269,6 +348,7 @@ def due_rows(user, kind: str, *, now: datetime.datetime | None = None) -> QueryS
             live(user)
             .filter(next_review_due__lte=end)
             .select_related("organization", "review_cadence")
+            .annotate(scheduled_review_pk=scheduled_review_pk())
             .order_by("next_review_due", "name")
         )
     if kind == "actions":

@@ -1,6 +1,7 @@
 import datetime
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
@@ -76,7 +77,7 @@ class DueListView(RoleRequiredMixin, ListView):
     context_object_name = "rows"
 
     def get_queryset(self):
-        self.kind = self.request.GET.get("kind", "check_ins")
+        self.kind = self.request.GET.get("kind", "all")
         if self.kind not in selectors.DUE_KINDS:
             raise Http404("No such list.")
         self.now = timezone.now()
@@ -84,7 +85,14 @@ class DueListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate(self.now)
-        return super().get_context_data(
+        ctx = super().get_context_data(**kwargs)
+        if self.kind == "all":
+            for row in ctx["rows"]:
+                row.update(due_item(row))
+        elif self.kind == "reviews":
+            for p in ctx["rows"]:
+                p.review_url = review_url(p.pk, p.scheduled_review_pk)
+        return ctx | dict(
             kind=self.kind,
             kinds=selectors.DUE_KINDS,
             heading=selectors.DUE_KINDS[self.kind][1],
@@ -93,8 +101,47 @@ class DueListView(RoleRequiredMixin, ListView):
             week_end=selectors.week_end(today),
             notice_until=today + datetime.timedelta(days=selectors.NOTICE_DAYS),
             querystring=f"kind={self.kind}",
-            **kwargs,
         )
+
+
+def review_url(partnership_pk: int, review_pk: int | None) -> str:
+    """The review that answers the due date: the scheduled one, or the form that schedules it."""
+    if review_pk:
+        return reverse("reviews:review", args=[partnership_pk, review_pk])
+    return reverse("reviews:review_create", args=[partnership_pk])
+
+
+def due_item(row: dict) -> dict:
+    """What a row of the "everything" list shows: its kind's label and icon, where it opens."""
+    kind, pk, partnership = row["row_kind"], row["row_pk"], row["row_partnership_id"]
+    if kind == "check_in":
+        return {
+            "label": "Check-in",
+            "icon": "chat-square-text",
+            "title": "Hold and log the check-in",
+            "url": reverse("partnerships:tab", args=[partnership, "communication"]),
+        }
+    if kind == "review":
+        return {
+            "label": "Review",
+            "icon": "clipboard-data",
+            "title": "Hold the scheduled review" if pk else "Schedule the review",
+            "url": review_url(partnership, pk),
+        }
+    if kind == "action":
+        return {
+            "label": "Action item",
+            "icon": "check2-square",
+            "title": row["row_title"],
+            "url": reverse("communications:action_edit", args=[partnership, pk]),
+        }
+    return {
+        "label": "Concern",
+        "icon": "exclamation-diamond",
+        "title": row["row_title"],
+        "url": reverse("communications:concern", args=[partnership, pk]),
+        "past_target": True,
+    }
 
 
 def last_review_day(partnership) -> datetime.date | None:

@@ -175,7 +175,7 @@ def test_the_lists_behind_the_figures_render_in_fixed_queries(client, alice):
 
     some(1)
     client.force_login(alice)
-    for kind in ("check_ins", "reviews", "actions", "concerns", "notice"):
+    for kind in ("all", "check_ins", "reviews", "actions", "concerns", "notice"):
         url = f"/dashboard/due/?kind={kind}"
         assert_constant_queries(client, url, lambda: some(30))
     assert_constant_queries(client, "/dashboard/health/?band=at_risk", lambda: some(30))
@@ -198,3 +198,53 @@ def test_the_weekly_digest_lists_partnerships_at_risk_with_their_reason(alice, c
     ]
     assert at_risk(charlie, timezone.localdate()) == []
     assert HealthSettings.load().at_risk_below == 50
+
+
+def test_the_due_this_week_figure_opens_a_list_of_everything_it_counts(client, alice, bob):
+    from tests.reviews.factories import ReviewFactory
+
+    today = timezone.localdate()
+    late = live_partnership(name="Late", next_check_in_due=today - days(2), managers=[bob])
+    reviewed = live_partnership(name="Reviewed", next_review_due=today)
+    scheduled = ReviewFactory(partnership=reviewed, due_on=today)
+    unscheduled = live_partnership(name="Unscheduled", next_review_due=today - days(3))
+    action = ActionItemFactory(partnership=late, title="Send the forecast", due_on=today)
+    ActionItemFactory(partnership=late, due_on=today + days(40))  # not this week
+    concern = ConcernFactory(partnership=late, title="Late deliveries",
+                             raised_at=timezone.now() - days(2))  # fmt: skip
+    client.force_login(alice)
+    dashboard = client.get("/dashboard/")
+    assert 'href="/dashboard/due/?kind=all"' in dashboard.content.decode()
+    total = dashboard.context["d"].due_total
+    response = client.get("/dashboard/due/?kind=all")
+    assert response.context["paginator"].count == total == 5
+    rows = {(r["row_kind"], r["title"]): r["url"] for r in response.context["rows"]}
+    assert rows == {
+        ("check_in", "Hold and log the check-in"): f"/partnerships/{late.pk}/tab/communication/",
+        ("review", "Hold the scheduled review"): scheduled.get_absolute_url(),
+        ("review", "Schedule the review"): (
+            f"/partnerships/{unscheduled.pk}/performance/reviews/new/"
+        ),
+        ("action", "Send the forecast"): action.get_absolute_url(),
+        ("concern", "Late deliveries"): concern.get_absolute_url(),
+    }
+    assert client.get("/dashboard/due/").context["kind"] == "all"
+    # A manager's list holds only their partnerships, as their figure does.
+    client.force_login(bob)
+    mine = client.get("/dashboard/due/?kind=all")
+    assert mine.context["paginator"].count == client.get("/dashboard/").context["d"].due_total
+    assert {r["row_partnership_name"] for r in mine.context["rows"]} == {"Late"}
+
+
+def test_the_due_reviews_link_to_the_review_itself(client, alice):
+    from tests.reviews.factories import ReviewFactory
+
+    today = timezone.localdate()
+    reviewed = live_partnership(name="Reviewed", next_review_due=today)
+    scheduled = ReviewFactory(partnership=reviewed, due_on=today)
+    unscheduled = live_partnership(name="Unscheduled", next_review_due=today)
+    client.force_login(alice)
+    body = client.get("/dashboard/due/?kind=reviews").content.decode()
+    assert f'href="{scheduled.get_absolute_url()}"' in body
+    assert f'href="/partnerships/{unscheduled.pk}/performance/reviews/new/"' in body
+    assert f'href="/partnerships/{reviewed.pk}/">Reviewed' not in body
