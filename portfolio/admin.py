@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from . import services
+from . import tasks
 from .models import HealthSettings
 
 
@@ -31,9 +31,14 @@ class HealthSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        # The dashboard reads stored scores: rescore now rather than at the next beat.
-        count = services.refresh_health()
-        messages.info(request, f"Health recomputed for {count:,} live partnerships.")
+        # The dashboard reads stored scores: rescore now rather than at the next beat, but in a
+        # worker: every live partnership's score is too much work for a request.
+        tasks.refresh_health_after_commit()
+        messages.info(
+            request,
+            "The health of every live partnership is being recomputed with these settings; the "
+            "dashboard shows the new scores in a minute or two.",
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

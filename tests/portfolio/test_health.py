@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from communications.models import Outcome
-from portfolio import health
+from portfolio import health, services
 from portfolio.health import Part, combine
 from portfolio.models import Band, HealthSettings
 
@@ -169,28 +169,81 @@ def test_bands_follow_the_settings():
         settings.full_clean()
 
 
-@pytest.mark.django_db
-def test_new_weights_saved_in_admin_rescore_the_partnerships(client, admin_user):
-    from portfolio.models import PartnershipHealth
+def _weights_scored_by_actions_only(partnership=None):
     from tests.communications.factories import ActionItemFactory, CheckInFactory
 
     from .conftest import live_partnership
 
-    partnership = live_partnership()
+    partnership = partnership or live_partnership()
     CheckInFactory(partnership=partnership, sentiment=5)  # sentiment 100
     ActionItemFactory(partnership=partnership, due_on=datetime.date(2020, 1, 1))  # actions 85
-    client.force_login(admin_user)
-    url = "/admin/portfolio/healthsettings/1/change/"
-    assert client.get(url).status_code == 200
     data = {
         "kpi_weight": 0, "cadence_weight": 0, "concerns_weight": 0, "actions_weight": 1,
         "sentiment_weight": 0, "healthy_from": 70, "at_risk_below": 50,
     }  # fmt: skip
-    response = client.post(url, data)
-    assert response.status_code == 302
+    return partnership, data
+
+
+HEALTH_URL = "/admin/portfolio/healthsettings/1/change/"
+
+
+@pytest.mark.django_db
+def test_new_weights_saved_in_admin_are_applied_by_a_task_after_the_commit(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    from portfolio import tasks
+    from portfolio.models import PartnershipHealth
+
+    partnership, data = _weights_scored_by_actions_only()
+    services.refresh_health()
+    before = PartnershipHealth.objects.get(partnership=partnership).score
+    client.force_login(admin_user)
+    assert client.get(HEALTH_URL).status_code == 200
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(HEALTH_URL, data, follow=True)
+    assert "is being recomputed with these settings" in response.content.decode()
+    assert len(callbacks) == 1  # enqueued once the new weights are committed...
+    # ...and not computed inside the request.
+    assert PartnershipHealth.objects.get(partnership=partnership).score == before != 85
+    tasks.refresh_health()  # what the worker runs
     assert PartnershipHealth.objects.get(partnership=partnership).score == 85
     data["actions_weight"] = 0
-    response = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(HEALTH_URL, data)
     assert response.status_code == 200
     assert "The weights add up to zero" in response.content.decode()
     assert HealthSettings.load().actions_weight == 1
+    assert callbacks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_rescores_the_partnerships_after_new_weights_are_saved(
+    client, admin_user, settings, celery_worker_process
+):
+    import time
+
+    from portfolio.models import PartnershipHealth
+
+    settings.PORTFOLIO_QUEUE = celery_worker_process
+    partnership, data = _weights_scored_by_actions_only()
+    client.force_login(admin_user)
+    assert client.post(HEALTH_URL, data).status_code == 302
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        row = PartnershipHealth.objects.filter(partnership=partnership).first()
+        if row is not None and row.score == 85:
+            break
+        time.sleep(0.2)
+    assert row is not None and row.score == 85
+
+
+def test_a_broker_that_is_down_does_not_break_saving_the_weights(monkeypatch, caplog):
+    from portfolio import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.refresh_health, "apply_async", refuse)
+    monkeypatch.setattr(tasks.transaction, "on_commit", lambda callback: callback())
+    tasks.refresh_health_after_commit()
+    assert "Could not enqueue the health recomputation" in caplog.text
