@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -284,6 +285,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env_int("ACCORD_REMINDER_SWEEP_SECONDS", 120)),
         "options": {"expires": 110},
     },
+    # Daily: sent reminders older than REMINDERS_OUTBOX_RETENTION_DAYS leave the outbox.
+    "reminders-prune-outbox": {
+        "task": "reminders.tasks.prune_outbox",
+        "schedule": crontab(hour=3, minute=20),
+        "options": {"expires": 3600},
+    },
 }
 
 # Reminders --------------------------------------------------------------------------------------
@@ -294,6 +301,9 @@ REMINDERS_CLAIM_TIMEOUT = env_int("ACCORD_REMINDER_CLAIM_TIMEOUT", 600)
 REMINDERS_BATCH_SIZE = env_int("ACCORD_REMINDER_BATCH_SIZE", 500)
 REMINDERS_MAX_ATTEMPTS = env_int("ACCORD_REMINDER_MAX_ATTEMPTS", 5)
 REMINDERS_RETRY_DELAY = env_int("ACCORD_REMINDER_RETRY_DELAY", 60)  # doubles at each attempt
+# Days a sent (or in-app only) reminder stays in the outbox, and so in its recipient's notices;
+# pending and failed ones stay until they are sent. 0 keeps everything.
+REMINDERS_OUTBOX_RETENTION_DAYS = env_int("ACCORD_OUTBOX_RETENTION_DAYS", 180)
 
 # Logging: errors to stderr, where honcho, systemd or the container runtime collects them.
 LOGGING = {

@@ -258,6 +258,9 @@ class ReminderSettings(models.Model):
         help_text="Days before an agreement's notice deadline (not its expiry) to remind, "
         "for example 90, 30, 7.",
     )
+    # Set by the outbox pruning (services.outbox_prune), never by hand: reminders for a day
+    # before this are no longer inserted, so a pruned row's key can never be sent again.
+    outbox_pruned_before = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "reminder settings"

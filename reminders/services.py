@@ -213,6 +213,12 @@ def _insert(
 
     table = qn(Reminder._meta.db_table)
     users = qn(User._meta.db_table)
+    # Days the outbox was pruned of are closed for good (see outbox_prune): read by the INSERT
+    # itself, so a sweep running while the outbox is pruned sees the mark with the deletions.
+    pruned = (
+        f"NOT EXISTS (SELECT 1 FROM {qn(ReminderSettings._meta.db_table)} w "
+        f"WHERE w.{qn('id')} = 1 AND w.{qn('outbox_pruned_before')} > s.{qn('remind_on')})"
+    )
     # The outbox's unique key, "sent once". NOT EXISTS drops the rows already in the outbox
     # before they reach the INSERT: through ON CONFLICT alone, each of them cost an id drawn
     # from the sequence, a primary-key probe and a speculative-insert check (0.45 s of a
@@ -236,7 +242,7 @@ def _insert(
         f"CASE {' '.join(cases)} ELSE %s END, %s, %s, %s, 0, '' "
         f"FROM ({union}) s INNER JOIN {users} u ON u.{qn('id')} = s.{qn('recipient_id')} "
         f"WHERE u.{qn('is_active')} = %s AND ({' OR '.join(where)}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {table} r WHERE {already}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} r WHERE {already}) AND {pruned} "
         f"ORDER BY {in_key_order} "
         f"ON CONFLICT ({once}) DO NOTHING RETURNING {qn('id')}"
     )
@@ -480,6 +486,51 @@ def _close(mail) -> None:
         mail.close()
     except Exception:
         logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    return _setting("REMINDERS_OUTBOX_RETENTION_DAYS", 180)
+
+
+PRUNE_BATCH = 5000
+
+
+def outbox_prune(*, now: datetime.datetime | None = None, days: int | None = None) -> int:
+    """Delete the outbox rows older than the retention that are done with: sent by e-mail, or
+    in-app only. Pending and failed rows stay whatever their age: they are the work still to do
+    and what administrators send again (the admin's failed filter and "Send again").
+
+    Sent once, never again: the outbox row is also the dedupe key of its reminder, and some
+    reminders stay due for as long as their subject is (an overdue check-in reminds "until
+    sent"). So the days pruned are closed first, in a transaction of their own: from then on
+    the sweep inserts no reminder for a day before ``outbox_pruned_before`` (it reads the mark
+    in its INSERT), and only rows for such days are deleted. The mark only moves forward, so a
+    longer retention set later reopens nothing. Returns the number of rows deleted."""
+    days = retention_days() if days is None else days
+    if days <= 0:
+        return 0  # 0: keep everything
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    with transaction.atomic():
+        row, _ = ReminderSettings.objects.select_for_update().get_or_create(pk=1)
+        day = cutoff.date()
+        if row.outbox_pruned_before is None or row.outbox_pruned_before < day:
+            row.outbox_pruned_before = day
+            row.save(update_fields=["outbox_pruned_before"])
+        closed = row.outbox_pruned_before
+    done = Reminder.objects.filter(
+        status__in=[Status.SENT, Status.IN_APP], remind_on__lt=closed, created_at__lt=cutoff
+    )
+    deleted = 0
+    while True:
+        # Batches, each its own short statement: no long lock on a large outbox.
+        batch = list(done.order_by().values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not batch:
+            return deleted
+        deleted += Reminder.objects.filter(pk__in=batch).delete()[0]
 
 
 @transaction.atomic

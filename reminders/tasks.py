@@ -1,4 +1,5 @@
-"""Thin tasks: beat triggers the sweep; delivery tasks carry a batch of reminder ids."""
+"""Thin tasks: beat triggers the sweep and the daily pruning of the outbox; delivery tasks
+carry a batch of reminder ids."""
 
 from celery import shared_task
 from django.db import DatabaseError
@@ -38,3 +39,15 @@ def deliver(ids: list[int]) -> dict:
     # A retry after a database error is safe: rows already sent are skipped by their claim.
     result = services.deliver(ids)
     return result.__dict__
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    max_retries=3,
+)
+def prune_outbox() -> int:
+    # Idempotent: a second run (a second beat, a retry) finds nothing more to delete.
+    return services.outbox_prune()
