@@ -173,7 +173,10 @@ class Agreement(models.Model):
     def compute_notice_deadline(self) -> datetime.date | None:
         if self.expiry_date is None or self.notice_period_days is None:
             return None
-        return self.expiry_date - datetime.timedelta(days=self.notice_period_days)
+        try:
+            return self.expiry_date - datetime.timedelta(days=self.notice_period_days)
+        except OverflowError:  # a deadline before 1 January of year 1; clean() says so
+            return None
 
     def clean(self) -> None:
         super().clean()
@@ -189,6 +192,12 @@ class Agreement(models.Model):
                         f"term ({term} days, from the effective date to expiry)."
                     )
         self.notice_deadline = self.compute_notice_deadline()
+        if self.expiry_date and self.notice_period_days is not None and not self.notice_deadline:
+            errors.setdefault(
+                "notice_period_days",
+                "The notice period reaches back before the calendar begins: check it and the "
+                "expiry date.",
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from agreements.models import Agreement, CommunicationPlan, Status
@@ -102,3 +103,19 @@ def test_the_database_allows_one_plan_per_version():
     agreement = AgreementFactory()
     CommunicationPlan.objects.create(agreement=agreement)
     refused(lambda: CommunicationPlan.objects.create(agreement=agreement))
+
+
+@pytest.mark.parametrize(
+    ("expiry", "notice_days"),
+    [(datetime.date(1, 1, 1), 90), (datetime.date(2027, 1, 1), 10**12)],
+    ids=["expiry in year 1", "a notice period of 10^12 days"],
+)
+def test_a_notice_deadline_before_the_calendar_begins_is_a_form_error_not_a_crash(
+    expiry, notice_days
+):
+    # Found by the bad-input walk: both answered 500 (OverflowError from the deadline's date).
+    agreement = Agreement(title="Terms", expiry_date=expiry, notice_period_days=notice_days)
+    with pytest.raises(ValidationError) as refused_with:
+        agreement.clean()
+    assert "notice_period_days" in refused_with.value.message_dict
+    assert agreement.notice_deadline is None

@@ -34,5 +34,6 @@ def test_the_file_is_named_after_the_day_and_keeps_plain_cells_plain(client, ali
     assert response["Content-Disposition"] == f'attachment; filename="partnerships-{day}.csv"'
     _, rows = download(response)
     assert rows[1][:7] == [
-        "Café Crème", "Defining objectives", "Technology", "Tier 2 · key", "", "Alice Ashby", "Bob Brown",
+        "Café Crème", "Defining objectives", "Technology", "Tier 2 · key", "",
+        "Alice Ashby", "Bob Brown",
     ]  # fmt: skip

@@ -7,3 +7,6 @@ OBJECT_MAKERS = {
     "milestone_pk": lambda partnership: MilestoneFactory(partnership=partnership).pk,
     "opportunity_pk": lambda partnership: OpportunityFactory(partnership=partnership).pk,
 }
+
+# An idea thread of the discussion offers to make it an opportunity.
+FORM_HOSTS = {"planning:opportunity_from_idea": "communications:thread"}
