@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from . import throttle
 from .models import User
 
 
@@ -27,6 +28,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("full_name",)
     filter_horizontal = ("groups",)
+    actions = ["unlock_sign_in"]
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -56,6 +58,18 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="Roles")
     def roles(self, obj: User) -> str:
         return ", ".join(g.name for g in obj.groups.all()) or "—"
+
+    @admin.action(description="Unlock sign-in (lift every lock on these accounts)")
+    def unlock_sign_in(self, request, queryset) -> None:
+        for user in queryset:
+            throttle.unlock(username=user.email)
+        count = len(queryset)
+        self.message_user(
+            request,
+            f"Sign-in unlocked for {count} account{'s' if count != 1 else ''}. "
+            "Locks on an address (password spraying) lift with manage.py unlock_sign_in --ip.",
+            messages.SUCCESS,
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":

@@ -186,13 +186,37 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Throttle repeated failed sign-ins: 5 failures for one e-mail from one address lock it for 15 min.
+# Throttling of every secret (accounts/throttle.py; README "Sign-in throttling"). Three limits:
+# failures for one account from one address lock that pair (axes's own);
 AXES_FAILURE_LIMIT = env_int("ACCORD_SIGNIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = env_int("ACCORD_SIGNIN_LOCK_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# failures for one account from any address within a short window (a spread-out guess);
+ACCORD_SIGNIN_ACCOUNT_LIMIT = (
+    env_int("ACCORD_SIGNIN_ACCOUNT_LIMIT", 10),
+    env_int("ACCORD_SIGNIN_ACCOUNT_WINDOW_MINUTES", 10),
+)
+# and failures for that many different accounts from one address (password spraying).
+ACCORD_SIGNIN_ADDRESS_LIMIT = (
+    env_int("ACCORD_SIGNIN_ADDRESS_LIMIT", 10),
+    env_int("ACCORD_SIGNIN_ADDRESS_WINDOW_MINUTES", 60),
+)
+# Entries of X-Forwarded-For written by proxies we run (the rest is the client's say-so).
+ACCORD_PROXY_COUNT = env_int(
+    "ACCORD_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
+)
+AXES_HANDLER = "accounts.throttle.SignInThrottle"
+AXES_USERNAME_CALLABLE = "accounts.throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A lock lasts its time from the failure that set it: guesses during it are refused, not
+# counted, so nobody keeps a colleague locked out by hammering on.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Sign-ins are recorded by the audit log, which has a retention; axes's own log has none.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
 # Internationalisation -------------------------------------------------------------------------
@@ -290,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.prune_outbox",
         "schedule": crontab(hour=3, minute=20),
         "options": {"expires": 3600},
+    },
+    # Hourly: failed sign-ins older than every throttling window (accounts/throttle.py).
+    "accounts-prune-sign-in-failures": {
+        "task": "accounts.tasks.prune_sign_in_failures",
+        "schedule": crontab(minute=40),
+        "options": {"expires": 3000},
     },
 }
 
