@@ -106,16 +106,28 @@ class User(AbstractBaseUser, PermissionsMixin):
             return frozenset(name for (name,) in cursor.fetchall())
 
     @property
+    def internal_role_names(self) -> frozenset[str]:
+        """Our roles: none at all for a partner contact, even if one was granted by mistake."""
+        if roles.PARTNER_CONTACT in self.role_names:
+            return frozenset()
+        return self.role_names
+
+    @property
     def is_executive(self) -> bool:
-        return roles.EXECUTIVE in self.role_names
+        return roles.EXECUTIVE in self.internal_role_names
 
     @property
     def is_partner_manager(self) -> bool:
-        return roles.PARTNER_MANAGER in self.role_names
+        return roles.PARTNER_MANAGER in self.internal_role_names
+
+    @property
+    def is_partner_contact(self) -> bool:
+        """One of the partner's people: the portal only, whatever else they were granted."""
+        return roles.PARTNER_CONTACT in self.role_names and not self.is_superuser
 
     @property
     def is_administrator(self) -> bool:
-        return roles.ADMINISTRATOR in self.role_names or self.is_superuser
+        return roles.ADMINISTRATOR in self.internal_role_names or self.is_superuser
 
     @property
     def is_staff(self) -> bool:

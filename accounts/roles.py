@@ -1,10 +1,14 @@
-"""The three roles of Accord. They are groups, created by a migration, so administrators
+"""The roles of Accord. They are groups, created by a migration, so administrators
 grant them in Django admin like any other group."""
 
 EXECUTIVE = "Executive"
 PARTNER_MANAGER = "Partner manager"
 ADMINISTRATOR = "Administrator"
-ALL = (EXECUTIVE, PARTNER_MANAGER, ADMINISTRATOR)
+# The partner's own people: they see only the portal, and only the partnerships they were
+# invited to (partnerships.access.portal_partnerships). Never combined with the roles above.
+PARTNER_CONTACT = "Partner contact"
+ALL = (EXECUTIVE, PARTNER_MANAGER, ADMINISTRATOR, PARTNER_CONTACT)
+INTERNAL = (EXECUTIVE, PARTNER_MANAGER, ADMINISTRATOR)
 
 
 def ensure_roles(group_model=None) -> None:

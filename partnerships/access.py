@@ -15,7 +15,8 @@ def visible_partnerships(user, queryset: QuerySet | None = None) -> QuerySet[Par
     user's, instead of starting from all of them.
     """
     qs = queryset if queryset is not None else Partnership.objects.all()
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or user.is_partner_contact:
+        # Partner contacts never see an internal page: theirs is portal_partnerships below.
         return qs.none()
     if user.is_executive:
         return qs
@@ -24,6 +25,22 @@ def visible_partnerships(user, queryset: QuerySet | None = None) -> QuerySet[Par
         # (partnership, user) pair.
         return qs.filter(managers=user)
     return qs.none()
+
+
+def portal_partnerships(user, queryset: QuerySet | None = None) -> QuerySet[Partnership]:
+    """The partner's side of the rule: a partner contact sees the partnerships they were invited
+    to, and not revoked from, and nothing else; everyone else sees none through the portal."""
+    qs = queryset if queryset is not None else Partnership.objects.all()
+    if not user.is_authenticated or not user.is_active or not user.is_partner_contact:
+        return qs.none()
+    return qs.filter(portal_accesses__contact__user=user, portal_accesses__revoked_at__isnull=True)
+
+
+def get_portal_partnership_or_404(user, pk: int, queryset: QuerySet | None = None) -> Partnership:
+    try:
+        return portal_partnerships(user, queryset).get(pk=pk)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership.") from None
 
 
 def get_partnership_or_404(user, pk: int, queryset: QuerySet | None = None) -> Partnership:

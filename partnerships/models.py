@@ -75,6 +75,15 @@ class Contact(models.Model):
         help_text="A former contact stays on the records that name them, but is no longer "
         "offered for anything new. Clear the date if they are back.",
     )
+    # Their sign-in to the portal, made when they are first invited: a Partner contact user
+    # is tied to one organisation through this contact.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_contact",
+    )
 
     objects = ContactQuerySet.as_manager()
 
@@ -289,3 +298,49 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class PortalAccessQuerySet(models.QuerySet):
+    def active(self) -> "PortalAccessQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class PortalAccess(models.Model):
+    """A partner contact invited to take part in one partnership through the portal."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="portal_accesses"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_accesses")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PortalAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contact__name"]
+        verbose_name = "portal access"
+        verbose_name_plural = "portal accesses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "contact"], name="partnerships_portal_access_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact.name} on {self.partnership}"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "joined" if self.joined_at else "invited"
