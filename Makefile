@@ -37,6 +37,8 @@ run: migrate collectstatic
 	@echo "    coo@accord.example      Executive (Olivia Grant): every partnership"
 	@echo "    manager@accord.example  Partner manager (Sam Patel): the partnerships he manages"
 	@echo "    admin@accord.example    Administrator (Morgan Lee): cadences, users and roles"
+	@echo "  Partner contacts sign in to the portal with a link, no password; print one with:"
+	@echo "    $(UV) run python manage.py portal_link"
 	@echo "  Stop with Ctrl+C."
 	@echo ""
 	$(PY) honcho start

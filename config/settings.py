@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     # Accord, top-down: nothing imports an app listed above it.
+    "portal",
     "portfolio",
     "planning",
     "reviews",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PortalConfinementMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,6 +177,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
+    "portal.backends.PortalLinkBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,6 +221,19 @@ AXES_RESET_ON_SUCCESS = True
 # Sign-ins are recorded by the audit log, which has a retention; axes's own log has none.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# Partner portal (portal/; README "The partner's side") -----------------------------------------
+# A sign-in link (django-sesame) works once and for this many days after it is sent.
+ACCORD_PORTAL_LINK_DAYS = env_int("ACCORD_PORTAL_LINK_DAYS", 14)
+SESAME_MAX_AGE = ACCORD_PORTAL_LINK_DAYS * 24 * 3600
+SESAME_ONE_TIME = True
+# A partner contact's session: shorter than ours.
+ACCORD_PORTAL_SESSION_SECONDS = env_int("ACCORD_PORTAL_SESSION_HOURS", 8) * 3600
+# Fresh links asked for in an hour: per e-mail typed, per address asking.
+ACCORD_PORTAL_LINK_REQUESTS = (
+    env_int("ACCORD_PORTAL_LINK_REQUESTS_PER_EMAIL", 3),
+    env_int("ACCORD_PORTAL_LINK_REQUESTS_PER_ADDRESS", 10),
+)
 
 # Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -313,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-prune-outbox": {
         "task": "reminders.tasks.prune_outbox",
         "schedule": crontab(hour=3, minute=20),
+        "options": {"expires": 3600},
+    },
+    "portal-prune-link-requests": {
+        "task": "portal.tasks.prune_link_requests",
+        "schedule": crontab(hour=3, minute=50),
         "options": {"expires": 3600},
     },
     # Hourly: failed sign-ins older than every throttling window (accounts/throttle.py).

@@ -117,7 +117,46 @@ def partnership_move(*, partnership: Partnership, to_stage: str, by, note: str =
         summary=f"Moved from {Stage(from_stage).label} to {Stage(to_stage).label}",
         actor=by,
     )
+    if to_stage == Stage.ENDED:
+        portal_accesses_revoke(partnership, by=by)
     return transition
+
+
+def portal_links_invalidate(user) -> None:
+    """Void every portal link still in someone's inbox: django-sesame signs each link with the
+    password hash, and a fresh unusable password changes it."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+
+
+def portal_accesses_revoke(partnership: Partnership, *, by, accesses=None) -> int:
+    """Close the portal to these of the partnership's partner contacts (all, by default), at
+    once; a contact left with no partnership at all has every outstanding link voided too."""
+    from .models import PortalAccess
+
+    rows = list(
+        (accesses if accesses is not None else partnership.portal_accesses.all())
+        .filter(revoked_at__isnull=True)
+        .select_related("contact__user")
+        .select_for_update(of=("self",))
+    )
+    if not rows:
+        return 0
+    PortalAccess.objects.filter(pk__in=[a.pk for a in rows]).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
+    for row in rows:
+        user = row.contact.user
+        if user is not None and not PortalAccess.objects.active().filter(contact__user=user):
+            portal_links_invalidate(user)
+    names = ", ".join(a.contact.name for a in rows)
+    record_activity(
+        partnership=partnership,
+        kind="portal.revoked",
+        summary=f"Portal access revoked: {names}",
+        actor=by,
+    )
+    return len(rows)
 
 
 # Contacts -----------------------------------------------------------------------------------------

@@ -150,6 +150,31 @@ def kind_label(key: str) -> str:
 
 
 @dataclass(frozen=True)
+class EmailTemplate:
+    """How one kind is e-mailed when the default reminder e-mail will not do.
+
+    ``context(reminder)`` is called at delivery, not when the row is written, so whatever it
+    adds (a sign-in link, say) exists only in the e-mail and never in the outbox.
+    """
+
+    kind: str
+    template: str  # rendered as <template>.txt and <template>.html
+    context: Callable[[Any], dict]
+    always_email: bool = False  # a link the person asked for is sent whatever their preferences
+
+
+_emails: dict[str, EmailTemplate] = {}
+
+
+def register_email(email: EmailTemplate) -> None:
+    _emails[email.kind] = email
+
+
+def email_for(kind: str) -> EmailTemplate | None:
+    return _emails.get(kind)
+
+
+@dataclass(frozen=True)
 class DigestItem:
     title: str
     url: str

@@ -373,13 +373,17 @@ def build_message(reminder: Reminder) -> EmailMultiAlternatives:
         "link": site_url() + reminder.url,
         "preferences_link": site_url() + "/notices/preferences/",
     }
-    if reminder.kind == registry.DIGEST_KIND:
+    custom = registry.email_for(reminder.kind)
+    if custom is not None:
+        context.update(custom.context(reminder))
+        name = custom.template
+    elif reminder.kind == registry.DIGEST_KIND:
         context["sections"] = digest_for(user, reminder.remind_on)
-        name = "digest"
+        name = "reminders/email/digest"
     else:
-        name = "reminder"
-    text_body = render_to_string(f"reminders/email/{name}.txt", context)
-    html_body = render_to_string(f"reminders/email/{name}.html", context)
+        name = "reminders/email/reminder"
+    text_body = render_to_string(f"{name}.txt", context)
+    html_body = render_to_string(f"{name}.html", context)
     message = EmailMultiAlternatives(
         subject=reminder.title,
         body=text_body,
@@ -445,7 +449,9 @@ def deliver(ids: Iterable[int]) -> DeliveryResult:
 def _deliver_one(reminder: Reminder, mail):
     """Send one claimed reminder; the e-mail goes out outside any transaction, and the outcome
     is recorded by a statement of its own right after."""
-    if not _preference(reminder.recipient).wants_email(reminder.kind):
+    custom = registry.email_for(reminder.kind)
+    forced = custom is not None and custom.always_email
+    if not forced and not _preference(reminder.recipient).wants_email(reminder.kind):
         Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
             status=Status.IN_APP, claimed_at=None
         )

@@ -54,18 +54,22 @@ class Route:
         return "/" + self.template.format(**values)
 
 
-def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+def _walk(
+    patterns, prefix: str = "", namespace: str = "", *, everything: bool = False
+) -> Iterator[Route]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            yield from _walk(
+                entry.url_patterns, prefix + str(entry.pattern), ns, everything=everything
+            )
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
             converters = {**getattr(entry.pattern, "converters", {})}
             template, arguments = _template(route)
-            if arguments or converters:
+            if arguments or converters or everything:
                 yield Route(f"{namespace}{entry.name}", template, tuple(arguments))
 
 
@@ -86,5 +90,26 @@ def routes_with_arguments() -> list[Route]:
     return list(_walk(get_resolver().url_patterns))
 
 
+def is_portal(route: Route) -> bool:
+    """The partner's side: its own walk (tests/portal/test_portal_walk.py)."""
+    return route.template.startswith("portal/")
+
+
 def partnership_routes() -> list[Route]:
-    return [r for r in routes_with_arguments() if r.name not in NOT_PARTNERSHIP_ROUTES]
+    """Our side's routes that name a partnership."""
+    return [
+        r
+        for r in routes_with_arguments()
+        if r.name not in NOT_PARTNERSHIP_ROUTES and not is_portal(r)
+    ]
+
+
+def portal_routes() -> list[Route]:
+    return [
+        r for r in routes_with_arguments() if is_portal(r) and r.name not in NOT_PARTNERSHIP_ROUTES
+    ]
+
+
+def every_route() -> list[Route]:
+    """Every route but the admin's, with or without arguments."""
+    return list(_walk(get_resolver().url_patterns, everything=True))

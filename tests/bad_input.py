@@ -33,12 +33,16 @@ FORM_HOSTS: dict[str, str] = {}
 # route name -> function(partnership, user) -> the route's arguments, for routes whose
 # arguments do not name a partnership (an organisation, a contact, one's own notice).
 ROUTE_ARGUMENTS: dict[str, Callable[[object, object], dict]] = {}
+# route name -> function(partnership) -> the user who walks its form (else our manager, then an
+# executive): the portal's forms are the partner contact's.
+WALK_AS: dict[str, Callable[[object], object]] = {}
 
 for _module in pkgutil.iter_modules([str(Path(__file__).parent)]):
     if _module.ispkg and (Path(__file__).parent / _module.name / "walk.py").exists():
         _walk_module = importlib.import_module(f"tests.{_module.name}.walk")
         FORM_HOSTS.update(getattr(_walk_module, "FORM_HOSTS", {}))
         ROUTE_ARGUMENTS.update(getattr(_walk_module, "ROUTE_ARGUMENTS", {}))
+        WALK_AS.update(getattr(_walk_module, "WALK_AS", {}))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("portal/", views.HomeView.as_view(), name="home"),
+    path("portal/sign-in/", views.LinkRequestView.as_view(), name="sign_in"),
+    path("portal/link/<str:token>/", views.LinkView.as_view(), name="link"),
+    path("portal/<int:partnership_pk>/", views.PartnershipView.as_view(), name="partnership"),
+    path(
+        "portal/<int:partnership_pk>/actions/<int:action_pk>/done/",
+        views.ActionDoneView.as_view(),
+        name="action_done",
+    ),
+    path(
+        "portal/<int:partnership_pk>/concerns/new/",
+        views.ConcernCreateView.as_view(),
+        name="concern_create",
+    ),
+    # Our side: the partnership's invitations.
+    path(
+        "partnerships/<int:partnership_pk>/people/invite/",
+        views.InviteView.as_view(),
+        name="invite",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/people/<int:access_pk>/resend/",
+        views.ResendView.as_view(),
+        name="resend",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/people/<int:access_pk>/revoke/",
+        views.RevokeView.as_view(),
+        name="revoke",
+    ),
+]

@@ -1,0 +1,300 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.models import User
+from accounts.throttle import client_ip
+from communications import services as communications
+from communications.models import ActionItem, ActionStatus, Party
+from partnerships.access import get_portal_partnership_or_404, portal_partnerships
+from partnerships.models import PortalAccess
+from partnerships.views import PartnershipMixin
+
+from . import selectors, services
+from .backends import PortalLinkBackend
+from .forms import InviteForm, LinkRequestForm, PortalConcernForm
+
+
+def tab_context(request: HttpRequest, partnership) -> dict:
+    """The workspace's "Partner's people" tab."""
+    return {
+        "accesses": list(
+            PortalAccess.objects.filter(partnership=partnership)
+            .select_related("contact", "invited_by")
+            .order_by("revoked_at", "contact__name")
+        ),
+        "can_invite": partnership.stage in services.INVITABLE_STAGES,
+        "link_days": services.link_days(),
+    }
+
+
+def _tab_url(partnership) -> str:
+    return reverse("partnerships:tab", args=[partnership.pk, "people"])
+
+
+# Our side: invitations ---------------------------------------------------------------------------
+
+
+class InviteView(PartnershipMixin, FormView):
+    template_name = "portal/invite.html"
+    form_class = InviteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership}
+
+    def get_context_data(self, **kwargs):
+        # Said before anything is typed, not only once the form is sent.
+        closed = self.partnership.stage not in services.INVITABLE_STAGES
+        return super().get_context_data(
+            cancel_url=_tab_url(self.partnership), closed=closed, **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            access = services.invite(
+                partnership=self.partnership,
+                by=self.request.user,
+                contact=data["contact"],
+                name=data["name"].strip(),
+                email=data["email"],
+                title=data["title"].strip(),
+            )
+        except services.PortalRefused as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{access.contact.name} is invited: a sign-in link is on its way to "
+            f"{access.contact.email}, valid for {services.link_days()} days.",
+        )
+        return redirect(_tab_url(self.partnership))
+
+
+class AccessActionView(PartnershipMixin, View):
+    def post(self, request: HttpRequest, partnership_pk: int, access_pk: int) -> HttpResponse:
+        access = get_object_or_404(
+            PortalAccess.objects.select_related("contact"),
+            pk=access_pk,
+            partnership=self.partnership,
+        )
+        try:
+            self.act(access)
+        except services.PortalRefused as exc:
+            messages.warning(request, str(exc))
+        return redirect(_tab_url(self.partnership))
+
+
+class ResendView(AccessActionView):
+    def act(self, access: PortalAccess) -> None:
+        services.resend(access=access, by=self.request.user)
+        messages.success(self.request, f"A fresh link is on its way to {access.contact.email}.")
+
+
+class RevokeView(AccessActionView):
+    def act(self, access: PortalAccess) -> None:
+        services.revoke(access=access, by=self.request.user)
+        messages.success(
+            self.request,
+            f"{access.contact.name} can no longer open this partnership in the portal.",
+        )
+
+
+# The partner's side: signing in ------------------------------------------------------------------
+
+
+class LinkRequestView(FormView):
+    """Ask for a fresh link by e-mail. The same answer whether or not the address is known."""
+
+    template_name = "portal/sign_in.html"
+    form_class = LinkRequestForm
+
+    def form_valid(self, form):
+        try:
+            services.request_link(
+                email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+            )
+        except services.PortalRefused as exc:
+            form.add_error(None, str(exc))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return render(
+            self.request,
+            "portal/link_sent.html",
+            {"email": form.cleaned_data["email"], "days": services.link_days()},
+        )
+
+
+class LinkView(View):
+    """The link in the e-mail. Opening it shows a button; only pressing it signs in, so a mail
+    scanner that follows links does not use up the one sign-in the link is good for."""
+
+    def refused(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "portal/link_invalid.html",
+            {"form": LinkRequestForm(), "days": services.link_days()},
+            status=400,
+        )
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        # Checked without using it up: a dead link says so before anyone presses anything.
+        if PortalLinkBackend().authenticate(request, sesame=token[:512]) is None:
+            return self.refused(request)
+        return render(request, "portal/link_confirm.html")
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        # Through authenticate(), so bad links are throttled like wrong passwords.
+        user = authenticate(request, sesame=token[:512])
+        if user is None or not portal_partnerships(user).exists():
+            return self.refused(request)
+        with transaction.atomic():
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            if locked.last_login != user.last_login:
+                # The same link pressed twice at once: the other press signed in first.
+                return self.refused(request)
+            login(request, locked, backend="portal.backends.PortalLinkBackend")
+            request.session.set_expiry(settings.ACCORD_PORTAL_SESSION_SECONDS)
+            services.joined(locked)
+        return redirect("portal:home")
+
+
+# The partner's side: the portal ------------------------------------------------------------------
+
+
+class PortalMixin(LoginRequiredMixin):
+    login_url = reverse_lazy("portal:sign_in")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_partner_contact:
+            # Our own people have the workspace; the portal has nothing of theirs.
+            raise Http404("The portal is for the partner's people.")
+        if request.user.is_authenticated and "partnership_pk" in kwargs:
+            self.partnership = get_portal_partnership_or_404(
+                request.user, kwargs["partnership_pk"], selectors.portal_partnership_queryset()
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def contact(self):
+        return self.request.user.partner_contact
+
+
+class HomeView(PortalMixin, TemplateView):
+    template_name = "portal/home.html"
+
+    def get(self, request, *args, **kwargs):
+        partnerships = list(
+            portal_partnerships(request.user, selectors.portal_partnership_queryset())
+        )
+        if len(partnerships) == 1:
+            return redirect("portal:partnership", partnerships[0].pk)
+        return self.render_to_response(self.get_context_data(partnerships=partnerships))
+
+
+class PartnershipView(PortalMixin, TemplateView):
+    template_name = "portal/partnership.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            partnership=self.partnership,
+            today=timezone.localdate(),
+            others=portal_partnerships(self.request.user).exclude(pk=self.partnership.pk).exists(),
+            **selectors.portal_page(self.partnership, self.contact),
+            **kwargs,
+        )
+
+
+class ActionDoneView(PortalMixin, View):
+    def post(self, request: HttpRequest, partnership_pk: int, action_pk: int) -> HttpResponse:
+        # Only the action items they own: anything else is not theirs to close.
+        action = get_object_or_404(
+            ActionItem,
+            pk=action_pk,
+            partnership=self.partnership,
+            party=Party.PARTNER,
+            owner_contact=self.contact,
+        )
+        try:
+            if action.status != ActionStatus.OPEN:
+                raise ValidationError(f"“{action.title}” is already closed.")
+            communications.action_close(action=action, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.warning(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            services.tell_our_side(
+                partnership=self.partnership,
+                key=f"action:{action.pk}:done",
+                title=f"{request.user} marked done: {action.title}"[:300],
+                url=action.get_absolute_url(),
+            )
+            messages.success(request, f"“{action.title}” is done. Thank you.")
+        return redirect(reverse("portal:partnership", args=[self.partnership.pk]) + "#actions")
+
+
+class ConcernCreateView(PortalMixin, FormView):
+    template_name = "portal/form_page.html"
+    form_class = PortalConcernForm
+
+    def back(self) -> str:
+        return reverse("portal:partnership", args=[self.partnership.pk]) + "#concerns"
+
+    def get(self, request, *args, **kwargs):
+        if self.partnership.is_ended:
+            messages.warning(request, "The partnership has ended.")
+            return redirect(self.back())
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cancel_url": self.back()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            partnership=self.partnership, heading="Raise a concern", **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            concern = communications.concern_raise(
+                partnership=self.partnership,
+                by=self.request.user,
+                title=data["title"],
+                kind=data["kind"],
+                severity=data["severity"],
+                description=data["description"],
+                raised_by=Party.PARTNER,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        services.tell_our_side(
+            partnership=self.partnership,
+            key=f"concern:{concern.pk}:raised",
+            title=f"{self.request.user} raised a concern: {concern.title}"[:300],
+            url=concern.get_absolute_url(),
+        )
+        messages.success(
+            self.request,
+            f"Your concern is with us. We will answer by "
+            f"{timezone.localtime(concern.respond_by):%-d %b %Y, %H:%M}.",
+        )
+        return redirect(self.back())

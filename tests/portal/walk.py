@@ -1,0 +1,78 @@
+from partnerships.models import PortalAccess
+
+from ..factories import ContactFactory, OrganizationFactory
+
+
+def _access(partnership) -> int:
+    if partnership.organization_id is None:
+        partnership.organization = OrganizationFactory()
+        partnership.save(update_fields=["organization"])
+    contact = ContactFactory(organization=partnership.organization)
+    return PortalAccess.objects.create(partnership=partnership, contact=contact).pk
+
+
+OBJECT_MAKERS = {"access_pk": _access}
+
+
+def partner_contact(partnership):
+    """The partnership's invited partner contact (invited on first use), for the portal's forms."""
+    from portal import services
+
+    access = (
+        PortalAccess.objects.active()
+        .filter(partnership=partnership, contact__user__isnull=False)
+        .select_related("contact__user")
+        .first()
+    )
+    if access is None:
+        contact = ContactFactory(organization=partnership.organization)
+        access = services.invite(
+            partnership=partnership, by=partnership.executive_sponsor, contact=contact
+        )
+    return access.contact.user
+
+
+def _invited(partnership, user) -> dict:
+    partner_contact(partnership)
+    access = PortalAccess.objects.active().filter(partnership=partnership).first()
+    return {"partnership_pk": partnership.pk, "access_pk": access.pk, "tab": "people"}
+
+
+def _their_action(partnership, user) -> dict:
+    from tests.communications.factories import ActionItemFactory
+
+    action = ActionItemFactory(
+        partnership=partnership, party="partner", owner=None, owner_contact=user.partner_contact
+    )
+    return {"partnership_pk": partnership.pk, "action_pk": action.pk}
+
+
+def _link(partnership, user) -> dict:
+    from sesame.utils import get_token
+
+    return {"token": get_token(user)}
+
+
+# The invitations' buttons are on the partnership's "Partner's people" tab; a partner contact's
+# action item carries its button on their portal page.
+FORM_HOSTS = {
+    "portal:resend": "partnerships:tab",
+    "portal:revoke": "partnerships:tab",
+    "portal:action_done": "portal:partnership",
+}
+
+ROUTE_ARGUMENTS = {
+    "portal:resend": _invited,
+    "portal:revoke": _invited,
+    "portal:action_done": _their_action,
+    "portal:link": _link,
+}
+
+# The portal's forms are walked as the partner contact they are for.
+WALK_AS = {
+    "portal:action_done": partner_contact,
+    "portal:concern_create": partner_contact,
+    "portal:link": partner_contact,
+}
+
+NOT_PARTNERSHIP_ROUTES = {"portal:link"}
