@@ -62,7 +62,7 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="Unlock sign-in (lift every lock on these accounts)")
     def unlock_sign_in(self, request, queryset) -> None:
         for user in queryset:
-            throttle.unlock(username=user.email)
+            throttle.unlock(username=user.email, by=request.user)
         count = len(queryset)
         self.message_user(
             request,

@@ -24,6 +24,8 @@ from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
+from .signals import sign_in_unlocked
+
 
 def client_ip(request) -> str | None:
     """The address a request came from: REMOTE_ADDR, or behind our own proxy the address it saw.
@@ -174,7 +176,7 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
-def unlock(*, username: str | None = None, ip_address: str | None = None) -> int:
+def unlock(*, username: str | None = None, ip_address: str | None = None, by=None) -> int:
     """Lift every lock on an account (any address) or on an address (any account).
 
     Axes's own ``axes_reset_username`` clears only its pair lock; the wider limits count the
@@ -188,6 +190,9 @@ def unlock(*, username: str | None = None, ip_address: str | None = None) -> int
     if ip_address:
         removed += AccessAttempt.objects.filter(ip_address=ip_address).delete()[0]
         removed += AccessFailureLog.objects.filter(ip_address=ip_address).delete()[0]
+    sign_in_unlocked.send(
+        sender=unlock, username=username, ip_address=ip_address, removed=removed, by=by
+    )
     return removed
 
 

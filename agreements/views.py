@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accord_csv import csv_response
+from audit import services as audit
 from partnerships import access
 from partnerships.forms import add_service_error
 from partnerships.views import PartnershipMixin, RoleRequiredMixin
@@ -161,8 +162,13 @@ class AgreementExportView(AgreementListView):
             ]
             for a in self.get_queryset().iterator(chunk_size=500)
         )
-        stamp = timezone.localdate().isoformat()
-        return csv_response(filename=f"agreements-{stamp}.csv", header=self.header, rows=rows)
+        filename = f"agreements-{timezone.localdate().isoformat()}.csv"
+        audit.record(
+            audit.Action.EXPORTED,
+            label=filename,
+            extra={"export": "agreements", "query": request.GET.urlencode()[:500]},
+        )
+        return csv_response(filename=filename, header=self.header, rows=rows)
 
 
 # One version ------------------------------------------------------------------------------------
@@ -392,10 +398,17 @@ class DocumentDownloadView(AgreementMixin, View):
             raise Http404("The document is missing from storage.") from exc
         suffix = "." + agreement.document.name.rsplit(".", 1)[-1].lower()
         kind = KINDS.get(suffix)
+        filename = agreement.document_name or f"agreement-v{agreement.version}{suffix}"
+        audit.record(
+            audit.Action.DOCUMENT_DOWNLOADED,
+            target=agreement,
+            label=f"{agreement.partnership.name} · v{agreement.version} · {filename}",
+            extra={"file": filename},
+        )
         response = FileResponse(
             handle,
             as_attachment=True,
-            filename=agreement.document_name or f"agreement-v{agreement.version}{suffix}",
+            filename=filename,
             content_type=kind.content_type if kind else "application/octet-stream",
         )
         response["Cache-Control"] = "private, no-store"

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "objectives",
     "partnerships",
     "reminders",
+    "audit",
     "accounts",
 ]
 
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditContextMiddleware",
     "portal.middleware.PortalConfinementMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: hears every password change, whatever the path, for the audit log.
+    {"NAME": "audit.validators.RecordPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -221,6 +225,10 @@ AXES_RESET_ON_SUCCESS = True
 # Sign-ins are recorded by the audit log, which has a retention; axes's own log has none.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# Audit log (audit/; README "Audit log"): sign-ins, exports, downloads, role changes, unlocks.
+# Events older than this many days are pruned daily; 0 keeps every event.
+ACCORD_AUDIT_RETENTION_DAYS = env_int("ACCORD_AUDIT_RETENTION_DAYS", 365)
 
 # Partner portal (portal/; README "The partner's side") -----------------------------------------
 # A sign-in link (django-sesame) works once and for this many days after it is sent.
@@ -334,6 +342,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-prune-link-requests": {
         "task": "portal.tasks.prune_link_requests",
         "schedule": crontab(hour=3, minute=50),
+        "options": {"expires": 3600},
+    },
+    "audit-prune": {
+        "task": "audit.tasks.prune_audit",
+        "schedule": crontab(hour=4, minute=10),
         "options": {"expires": 3600},
     },
     # Hourly: failed sign-ins older than every throttling window (accounts/throttle.py).

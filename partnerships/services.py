@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from audit import services as audit
+
 from . import access, registry
 from .models import Activity, Contact, Partnership, Stage, Transition
 from .registry import ContactUse, gate_checks
@@ -149,6 +151,13 @@ def portal_accesses_revoke(partnership: Partnership, *, by, accesses=None) -> in
         user = row.contact.user
         if user is not None and not PortalAccess.objects.active().filter(contact__user=user):
             portal_links_invalidate(user)
+    for row in rows:
+        audit.record(
+            audit.Action.PORTAL_REVOKED,
+            actor=by,
+            target=row,
+            label=f"{row.contact.name} · {partnership.name}",
+        )
     names = ", ".join(a.contact.name for a in rows)
     record_activity(
         partnership=partnership,

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accord_csv import csv_response
+from audit import services as audit
 
 from . import access, services
 from .filters import OrganizationFilter, PartnershipFilter
@@ -156,8 +157,13 @@ class PartnershipExportView(PartnershipListView):
             ]
             for p in self.get_queryset().iterator(chunk_size=self.chunk_size)
         )
-        stamp = timezone.localdate().isoformat()
-        return csv_response(filename=f"partnerships-{stamp}.csv", header=self.header, rows=rows)
+        filename = f"partnerships-{timezone.localdate().isoformat()}.csv"
+        audit.record(
+            audit.Action.EXPORTED,
+            label=filename,
+            extra={"export": "partnerships", "query": request.GET.urlencode()[:500]},
+        )
+        return csv_response(filename=filename, header=self.header, rows=rows)
 
 
 class PartnershipCreateView(RoleRequiredMixin, CreateView):

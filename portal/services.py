@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from audit import services as audit
 from partnerships.access import require_visible
 from partnerships.models import Contact, Partnership, PortalAccess, Stage
 from partnerships.services import portal_accesses_revoke
@@ -163,6 +164,13 @@ def invite(
             access.invited_at = now
             access.save(update_fields=["revoked_at", "revoked_by", "invited_by", "invited_at"])
         _send_link(access, now=now)
+        audit.record(
+            audit.Action.PORTAL_INVITED,
+            actor=by,
+            target=access,
+            label=f"{contact.name} · {partnership.name}",
+            extra={"email": contact.email},
+        )
         partnership.activities.create(
             kind="portal.invited",
             summary=f"{by} invited {contact.name} of {partnership.organization} to the portal",
@@ -244,6 +252,7 @@ def request_link(*, email: str, ip_address: str | None) -> bool:
             "or try again later."
         )
     LinkRequest.objects.create(email=email, ip_address=ip_address, at=now)
+    audit.record(audit.Action.PORTAL_LINK_REQUESTED, actor_email=email, label=email)
     access = (
         PortalAccess.objects.active()
         .filter(

@@ -17,6 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accord_csv import csv_response
 from agreements.models import Agreement
 from agreements.selectors import in_force_of
+from audit import services as audit
 from communications.models import CheckIn
 from communications.selectors import open_concerns
 from partnerships import access
@@ -380,9 +381,15 @@ class ExportView(PartnershipMixin, View):
                 "measurements__recorded_at",
             )
         )  # fmt: skip
-        stamp = timezone.localdate().isoformat()
+        filename = f"kpis-{self.partnership.pk}-{timezone.localdate().isoformat()}.csv"
+        audit.record(
+            audit.Action.EXPORTED,
+            target=self.partnership,
+            label=f"{self.partnership.name} · {filename}",
+            extra={"export": "kpis"},
+        )
         return csv_response(
-            filename=f"kpis-{self.partnership.pk}-{stamp}.csv",
+            filename=filename,
             header=self.HEADER,
             rows=(_export_row(r) for r in values.iterator(chunk_size=2000)),
         )

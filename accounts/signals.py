@@ -1,0 +1,5 @@
+from django.dispatch import Signal
+
+# Sent by throttle.unlock with username, ip_address, removed (records lifted) and by (the
+# administrator, or None from manage.py), so the audit log can record who lifted a lock.
+sign_in_unlocked = Signal()
