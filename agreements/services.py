@@ -18,6 +18,7 @@ from partnerships import access
 from partnerships.models import Partnership, Stage
 from partnerships.services import partnership_move, record_activity
 from reminders.models import Cadence
+from webhooks import events as webhooks
 
 from .completeness import missing_for_signing, plan_of
 from .documents import check_document
@@ -519,6 +520,25 @@ def agreement_sign(
         ]
     )
     _activity(agreement, by, f"Agreement version {agreement.version} signed")
+    webhooks.emit(
+        webhooks.EventType.AGREEMENT_SIGNED,
+        partnership=partnership,
+        data={
+            "agreement": {
+                "id": agreement.pk,
+                "version": agreement.version,
+                "title": agreement.title,
+                "signed_on": agreement.signed_on,
+                "effective_date": agreement.effective_date,
+                "expiry_date": agreement.expiry_date,
+                "our_signatory": agreement.our_signatory,
+                "partner_signatory": agreement.partner_signatory,
+            }
+        },
+        url=agreement.get_absolute_url(),
+        summary=f"Agreement version {agreement.version} signed",
+        by=by,
+    )
     if partnership.stage in (Stage.AGREEING, Stage.RENEWING):
         partnership_move(
             partnership=partnership,

@@ -17,6 +17,7 @@ from partnerships.models import Contact, Partnership, Stage
 from partnerships.services import record_activity
 from reminders.models import Cadence
 from reminders.services import notify_now
+from webhooks import events as webhooks
 
 from . import markup
 from .models import (
@@ -247,12 +248,32 @@ def check_in_log(
         Timeliness.ON_TIME: " (on time)",
         Timeliness.LATE: " (late)",
     }.get(result.timeliness, "")
+    summary = f"Check-in logged: {label} on {held_on:%-d %b %Y}{timing}, sentiment {sentiment}/5"
     record_activity(
         partnership=locked,
         kind="check_in",
-        summary=f"Check-in logged: {label} on {held_on:%-d %b %Y}{timing}, sentiment {sentiment}/5",
+        summary=summary,
         actor=by,
         url=check_in.get_absolute_url(),
+    )
+    webhooks.emit(
+        webhooks.EventType.CHECK_IN_LOGGED,
+        partnership=locked,
+        data={
+            "check_in": {
+                "id": check_in.pk,
+                "kind": check_in.kind,
+                "held_on": held_on,
+                "due_on": check_in.due_on,
+                "timeliness": check_in.timeliness,
+                "sentiment": sentiment,
+                "shared": check_in.shared,
+            },
+            "next_check_in_due": locked.next_check_in_due,
+        },
+        url=check_in.get_absolute_url(),
+        summary=summary,
+        by=by,
     )
     for new in new_actions:
         action_create(
@@ -457,15 +478,45 @@ def concern_raise(
     concern.full_clean()
     concern.save()
     party = "the partner" if raised_by == Party.PARTNER else "us"
+    summary = (
+        f"{concern.get_severity_display()} {concern.get_kind_display().lower()} raised "
+        f"by {party}: {concern.title}"
+    )
     record_activity(
         partnership=partnership,
         kind="concern",
-        summary=f"{concern.get_severity_display()} {concern.get_kind_display().lower()} raised "
-        f"by {party}: {concern.title}",
+        summary=summary,
         actor=by,
         url=concern.get_absolute_url(),
     )
+    _emit_concern(webhooks.EventType.CONCERN_RAISED, concern, summary=summary, by=by)
     return concern
+
+
+def _concern_data(concern: Concern) -> dict:
+    return {
+        "id": concern.pk,
+        "title": concern.title,
+        "kind": concern.kind,
+        "severity": concern.severity,
+        "raised_by": concern.raised_by,
+        "raised_at": concern.raised_at,
+        "respond_by": concern.respond_by,
+        "resolve_by": concern.resolve_by,
+        "escalation_level": concern.escalation_level,
+        "resolved_at": concern.resolved_at,
+    }
+
+
+def _emit_concern(event_type: str, concern: Concern, *, summary: str, by, **data) -> None:
+    webhooks.emit(
+        event_type,
+        partnership=concern.partnership,
+        data={"concern": _concern_data(concern), **data},
+        url=concern.get_absolute_url(),
+        summary=summary,
+        by=by,
+    )
 
 
 def _locked_concern(concern: Concern) -> Concern:
@@ -517,6 +568,12 @@ def concern_resolve(
         actor=by,
         url=locked.get_absolute_url(),
     )
+    _emit_concern(
+        webhooks.EventType.CONCERN_RESOLVED,
+        locked,
+        summary=f"Concern resolved: {locked.title}",
+        by=by,
+    )
     return locked
 
 
@@ -563,13 +620,29 @@ def _escalate(
     locked.escalation_level = level
     locked.save(update_fields=["escalation_level"])
     how = "by hand" if by else "automatically: its target passed"
+    summary = (
+        f"Concern escalated to level {level} ({step.get_mechanism_display()}), {how}: "
+        f"{locked.title}"
+    )
     record_activity(
         partnership=locked.partnership,
         kind="escalation",
-        summary=f"Concern escalated to level {level} ({step.get_mechanism_display()}), {how}: "
-        f"{locked.title}",
+        summary=summary,
         actor=by,
         url=locked.get_absolute_url(),
+    )
+    _emit_concern(
+        webhooks.EventType.CONCERN_ESCALATED,
+        locked,
+        summary=summary,
+        by=by,
+        escalation={
+            "level": level,
+            "mechanism": step.mechanism,
+            "who": escalation.who,
+            "automatic": by is None,
+            "at": at,
+        },
     )
     return escalation
 

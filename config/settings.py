@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "objectives",
     "partnerships",
     "reminders",
+    "webhooks",
     "audit",
     "accounts",
 ]
@@ -339,6 +340,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=20),
         "options": {"expires": 3600},
     },
+    # Webhooks: deliveries that are due (retries, a broker that was down, a dead worker's).
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep",
+        "schedule": float(env_int("ACCORD_WEBHOOK_SWEEP_SECONDS", 60)),
+        "options": {"expires": 55},
+    },
+    "webhooks-prune-outbox": {
+        "task": "webhooks.tasks.prune_outbox",
+        "schedule": crontab(hour=3, minute=35),
+        "options": {"expires": 3600},
+    },
     "portal-prune-link-requests": {
         "task": "portal.tasks.prune_link_requests",
         "schedule": crontab(hour=3, minute=50),
@@ -357,9 +369,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Links in e-mails, calendar feeds and webhooks are absolute: the address people open Accord at.
+ACCORD_SITE_URL = env("ACCORD_SITE_URL", "http://127.0.0.1:8000")
+
 # Reminders --------------------------------------------------------------------------------------
-# Links in e-mails and calendar feeds are absolute: the address people open Accord at.
-REMINDERS_SITE_URL = env("ACCORD_SITE_URL", "http://127.0.0.1:8000")
+REMINDERS_SITE_URL = ACCORD_SITE_URL
 # A claim older than this is a dead worker's: longer than any task may run.
 REMINDERS_CLAIM_TIMEOUT = env_int("ACCORD_REMINDER_CLAIM_TIMEOUT", 600)
 REMINDERS_BATCH_SIZE = env_int("ACCORD_REMINDER_BATCH_SIZE", 500)
@@ -368,6 +382,23 @@ REMINDERS_RETRY_DELAY = env_int("ACCORD_REMINDER_RETRY_DELAY", 60)  # doubles at
 # Days a sent (or in-app only) reminder stays in the outbox, and so in its recipient's notices;
 # pending and failed ones stay until they are sent. 0 keeps everything.
 REMINDERS_OUTBOX_RETENTION_DAYS = env_int("ACCORD_OUTBOX_RETENTION_DAYS", 180)
+
+# Webhooks (webhooks/; README "Webhooks") ------------------------------------------------------
+WEBHOOKS_SITE_URL = ACCORD_SITE_URL
+# Receivers on private, loopback or link-local addresses are refused unless this is set (tests,
+# on-premise installs whose receivers are on the internal network).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("ACCORD_WEBHOOKS_ALLOW_PRIVATE", False)
+# Attempts before a delivery is marked failed, and the wait after each failed one, in seconds
+# (the last repeats): 1 min, 5 min, 30 min, 2 h, 12 h.
+WEBHOOKS_MAX_ATTEMPTS = env_int("ACCORD_WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOKS_RETRY_DELAYS = [
+    int(v) for v in env_list("ACCORD_WEBHOOK_RETRY_DELAYS", "60,300,1800,7200,43200")
+]
+WEBHOOKS_TIMEOUT = env_int("ACCORD_WEBHOOK_TIMEOUT", 10)  # seconds per request
+# A claim older than this is a dead worker's: longer than any task may run.
+WEBHOOKS_CLAIM_TIMEOUT = env_int("ACCORD_WEBHOOK_CLAIM_TIMEOUT", 600)
+# Days a delivered event stays in the outbox; pending and failed ones stay. 0 keeps everything.
+WEBHOOKS_RETENTION_DAYS = env_int("ACCORD_WEBHOOK_RETENTION_DAYS", 30)
 
 # Logging: errors to stderr, where honcho, systemd or the container runtime collects them.
 LOGGING = {

@@ -7,6 +7,8 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("ACCORD_VAR_DIR", "/tmp/accord-test-var")
+# Test receivers listen on 127.0.0.1; the test of the rule itself turns this off.
+os.environ.setdefault("ACCORD_WEBHOOKS_ALLOW_PRIVATE", "1")
 
 from .settings import *  # noqa: F403
 from .settings import STORAGES

@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from audit import services as audit
+from webhooks import events as webhooks
 
 from . import access, registry
 from .models import Activity, Contact, Partnership, Stage, Transition
@@ -81,6 +82,14 @@ def partnership_create(*, by, managers=(), **fields) -> Partnership:
         summary=f"Partnership created by {by}",
         actor=by,
     )
+    webhooks.emit(
+        webhooks.EventType.PARTNERSHIP_CREATED,
+        partnership=partnership,
+        data={"stage": partnership.stage, "type": partnership.type, "tier": partnership.tier},
+        url=partnership.get_absolute_url(),
+        summary=f"Partnership created by {by}",
+        by=by,
+    )
     return partnership
 
 
@@ -113,11 +122,22 @@ def partnership_move(*, partnership: Partnership, to_stage: str, by, note: str =
     transition = Transition.objects.create(
         partnership=partnership, from_stage=from_stage, to_stage=to_stage, by=by, note=note.strip()
     )
-    record_activity(
+    summary = f"Moved from {Stage(from_stage).label} to {Stage(to_stage).label}"
+    record_activity(partnership=partnership, kind="stage", summary=summary, actor=by)
+    ended = to_stage == Stage.ENDED
+    webhooks.emit(
+        webhooks.EventType.PARTNERSHIP_ENDED
+        if ended
+        else webhooks.EventType.PARTNERSHIP_STAGE_CHANGED,
         partnership=partnership,
-        kind="stage",
-        summary=f"Moved from {Stage(from_stage).label} to {Stage(to_stage).label}",
-        actor=by,
+        data={
+            "from_stage": from_stage,
+            "to_stage": to_stage,
+            **({"reason": partnership.ended_reason} if ended else {"note": note.strip()}),
+        },
+        url=partnership.get_absolute_url(),
+        summary=f"Ended: {partnership.ended_reason}"[:300] if ended else summary,
+        by=by,
     )
     if to_stage == Stage.ENDED:
         portal_accesses_revoke(partnership, by=by)

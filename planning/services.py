@@ -20,6 +20,7 @@ from partnerships import access
 from partnerships.models import Partnership, Stage, Transition
 from partnerships.services import GateClosed, partnership_move, record_activity
 from reminders.services import notify_now
+from webhooks import events as webhooks
 
 from .models import (
     Decision,
@@ -168,6 +169,23 @@ def milestone_achieve(
     )
     if first_time:
         _tell_the_team(milestone, by)
+        webhooks.emit(
+            webhooks.EventType.MILESTONE_ACHIEVED,
+            partnership=partnership,
+            data={
+                "milestone": {
+                    "id": milestone.pk,
+                    "title": milestone.title,
+                    "target_date": milestone.target_date,
+                    "achieved_on": milestone.achieved_on,
+                    "value_amount": milestone.value_amount,
+                    "value_unit": milestone.value_unit,
+                }
+            },
+            url=milestone.get_absolute_url(),
+            summary=f"Milestone achieved: {milestone.title}",
+            by=by,
+        )
     return milestone
 
 

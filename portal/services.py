@@ -23,6 +23,7 @@ from partnerships.models import Contact, Partnership, PortalAccess, Stage
 from partnerships.services import portal_accesses_revoke
 from reminders.models import Reminder
 from reminders.services import enqueue, notify_now
+from webhooks import events as webhooks
 
 from .models import LinkRequest
 
@@ -209,9 +210,28 @@ def revoke(*, access: PortalAccess, by: User) -> None:
 ACTIVITY_KIND = "portal.activity"
 
 
-def tell_our_side(*, partnership: Partnership, key: str, title: str, url: str) -> None:
+def tell_our_side(
+    *,
+    partnership: Partnership,
+    key: str,
+    title: str,
+    url: str,
+    by: User,
+    activity: str,
+    subject: dict,
+) -> None:
     """A notice to the partnership's managers (its sponsor when it has none) of something a
-    partner contact did; the timeline has it already, as theirs."""
+    partner contact did, and a ``partner.activity`` webhook event; the timeline has it already,
+    as theirs. ``activity`` names what they did (``action_done``, ``concern_raised``),
+    ``subject`` what they did it to (an id and a title)."""
+    webhooks.emit(
+        webhooks.EventType.PARTNER_ACTIVITY,
+        partnership=partnership,
+        data={"activity": activity, "subject": subject},
+        url=url,
+        summary=title,
+        by=by,
+    )
     people = list(partnership.managers.filter(is_active=True))
     if not people and partnership.executive_sponsor.is_active:
         people = [partnership.executive_sponsor]

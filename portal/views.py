@@ -241,6 +241,9 @@ class ActionDoneView(PortalMixin, View):
                 key=f"action:{action.pk}:done",
                 title=f"{request.user} marked done: {action.title}"[:300],
                 url=action.get_absolute_url(),
+                by=request.user,
+                activity="action_done",
+                subject={"type": "action_item", "id": action.pk, "title": action.title},
             )
             messages.success(request, f"“{action.title}” is done. Thank you.")
         return redirect(reverse("portal:partnership", args=[self.partnership.pk]) + "#actions")
@@ -291,6 +294,9 @@ class ConcernCreateView(PortalMixin, FormView):
             key=f"concern:{concern.pk}:raised",
             title=f"{self.request.user} raised a concern: {concern.title}"[:300],
             url=concern.get_absolute_url(),
+            by=self.request.user,
+            activity="concern_raised",
+            subject={"type": "concern", "id": concern.pk, "title": concern.title},
         )
         messages.success(
             self.request,

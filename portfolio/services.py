@@ -4,12 +4,14 @@ per 500 partnerships), written as the latest score and as today's snapshot."""
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Partnership
+from webhooks import events as webhooks
 
 from . import health
-from .models import HealthSettings, HealthSnapshot, PartnershipHealth
+from .models import Band, HealthSettings, HealthSnapshot, PartnershipHealth
 
 CHUNK = 500
 
@@ -24,7 +26,19 @@ def _live():
 
 @transaction.atomic
 def store(healths: dict[int, health.Health], *, day: datetime.date, now: datetime.datetime) -> None:
-    """The current health and the day's snapshot, both or neither."""
+    """The current health and the day's snapshot, both or neither; a webhook event for each
+    partnership whose band changed (when an endpoint wants them)."""
+    wanted = webhooks.subscribers(webhooks.EventType.HEALTH_BAND_CHANGED)
+    previous: dict[int, int | None] = {}
+    if wanted:
+        # Locked, so two refreshes at once tell of one change once: the second reads the
+        # first's score after it commits.
+        previous = dict(
+            PartnershipHealth.objects.select_for_update()
+            .filter(partnership_id__in=list(healths))
+            .order_by("pk")
+            .values_list("partnership_id", "score")
+        )
     PartnershipHealth.objects.bulk_create(
         [
             PartnershipHealth(
@@ -49,6 +63,39 @@ def store(healths: dict[int, health.Health], *, day: datetime.date, now: datetim
         unique_fields=["partnership", "day"],
         update_fields=["score", "parts"],
     )
+    if previous:
+        _emit_band_changes(previous, healths, wanted)
+
+
+def _emit_band_changes(
+    previous: dict[int, int | None], healths: dict[int, health.Health], endpoints
+) -> None:
+    settings = HealthSettings.load()
+    changed = {
+        pk: (settings.band(score), settings.band(healths[pk].score))
+        for pk, score in previous.items()
+        if settings.band(score) != settings.band(healths[pk].score)
+    }
+    if not changed:
+        return
+    for partnership in Partnership.objects.filter(pk__in=list(changed)).only("pk", "name"):
+        was, now = changed[partnership.pk]
+        computed = healths[partnership.pk]
+        webhooks.emit(
+            webhooks.EventType.HEALTH_BAND_CHANGED,
+            partnership=partnership,
+            data={
+                "from_band": was,
+                "to_band": now,
+                "from_score": previous[partnership.pk],
+                "score": computed.score,
+                "reason": computed.reason,
+            },
+            url=reverse("partnerships:tab", args=[partnership.pk, "health"]),
+            summary=f"Health moved from {Band(was).label} to {Band(now).label}"
+            + (f" (score {computed.score})" if computed.score is not None else ""),
+            endpoints=endpoints,
+        )
 
 
 def refresh_health(*, now: datetime.datetime | None = None) -> int:

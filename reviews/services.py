@@ -23,6 +23,7 @@ from partnerships.models import Contact, Partnership, Stage
 from partnerships.services import record_activity
 from reminders.models import Cadence
 from reminders.models import Frequency as CadenceFrequency
+from webhooks import events as webhooks
 
 from .models import KPI, Decision, DecisionKind, Kind, Measurement, Review, Snapshot
 from .selectors import with_latest
@@ -604,13 +605,30 @@ def review_hold(
         )
         partnership.save(update_fields=["next_review_due", "updated_at"])
         note = f"; next review due {partnership.next_review_due:%-d %b %Y}"
+    summary = f"{locked.get_kind_display()} held on {held_on:%-d %b %Y}: rated {locked.rating}/5"
     record_activity(
         partnership=partnership,
         kind="review",
-        summary=f"{locked.get_kind_display()} held on {held_on:%-d %b %Y}: "
-        f"rated {locked.rating}/5{note}",
+        summary=summary + note,
         actor=by,
         url=locked.get_absolute_url(),
+    )
+    webhooks.emit(
+        webhooks.EventType.REVIEW_HELD,
+        partnership=partnership,
+        data={
+            "review": {
+                "id": locked.pk,
+                "kind": locked.kind,
+                "due_on": locked.due_on,
+                "held_on": held_on,
+                "rating": locked.rating,
+            },
+            "next_review_due": partnership.next_review_due,
+        },
+        url=locked.get_absolute_url(),
+        summary=summary,
+        by=by,
     )
     review.held_on, review.rating, review.summary = locked.held_on, locked.rating, locked.summary
     review.held_by = by
