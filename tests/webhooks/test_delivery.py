@@ -297,3 +297,19 @@ def test_the_sweep_enqueues_what_is_due_and_not_what_a_live_task_holds(endpoint,
     queued = set(Delivery.objects.filter(queued_at__isnull=False).values_list("pk", flat=True))
     assert {never_queued.pk, dead.pk, queued_just_now.pk} <= queued
     assert later.pk not in queued
+
+
+def test_the_readme_s_example_verifies_a_real_delivery(endpoint, receiver):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Webhooks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)
+    services.deliver(the_delivery(emit_one()).pk)
+    (request,) = receiver.received()
+    assert namespace["verify"](endpoint.secret, request.headers, request.body)
+    assert not namespace["verify"](endpoint.secret, request.headers, request.body + b"x")
+    stale = {**request.headers, "webhook-timestamp": str(int(time.time()) - 600)}
+    assert not namespace["verify"](endpoint.secret, stale, request.body)
