@@ -78,6 +78,10 @@ def target_of(url: str) -> Target:
         raise AddressRefused(f"The URL's port is not valid ({exc}).") from exc
     if not host:
         raise AddressRefused("The URL has no host.")
+    try:
+        host = host.encode("idna").decode("ascii")  # what DNS, Host and TLS see
+    except UnicodeError as exc:
+        raise AddressRefused(f"{host} is not a valid host name.") from exc
     port = port or (443 if scheme == "https" else 80)
     addresses = _resolve(host, port)
     if not private_allowed():

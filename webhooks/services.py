@@ -198,9 +198,15 @@ def deliver(pk: int, *, queue: str | None = None) -> Result:
             last_error="The endpoint is switched off.",
         )
         return Result("failed")
-    body = payloads.body_for(event, endpoint)
-    headers = payloads.headers_for(event, endpoint, body, int(time.time()))
-    outcome = send(endpoint.url, body, headers)
+    try:
+        body = payloads.body_for(event, endpoint)
+        headers = payloads.headers_for(event, endpoint, body, int(time.time()))
+        outcome = send(endpoint.url, body, headers)
+    except Exception as exc:
+        # Whatever went wrong counts as an attempt, so the claim is released and the delivery
+        # ends (failed, after the last attempt) instead of being handed out for ever.
+        logger.exception("Delivery %s failed unexpectedly", delivery.pk)
+        outcome = Outcome(error=f"{type(exc).__name__}: {exc}"[:2000], retry=True)
     return _record(delivery, number, outcome, queue=queue)
 
 

@@ -137,3 +137,9 @@ def test_the_test_event_goes_to_the_endpoint_whatever_it_subscribes_to(db, recei
     assert event.type == EventType.TEST
     services.deliver(Delivery.objects.get(event=event).pk)
     assert receiver.received()[0].json["type"] == "webhook.test"
+
+
+def test_a_host_name_that_cannot_be_written_for_dns_is_refused_before_any_lookup(settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    with pytest.raises(addresses.AddressRefused, match="not a valid host name"):
+        addresses.target_of("http://" + "x" * 70 + ".example/")  # a label over 63 characters

@@ -170,3 +170,11 @@ def test_send_again_requeues_failed_deliveries_and_delivered_ones_only_when_aske
     assert "with the same webhook-id" in html
     done.refresh_from_db()
     assert (done.status, done.attempts, done.delivered_at) == (Status.PENDING, 0, None)
+
+
+def test_the_delivery_log_is_searched_by_event_id_summary_or_endpoint(admin_client):
+    row = delivery(make_endpoint("http://127.0.0.1:9/a", name="Ops hub"))
+    for query in (str(row.event_id)[:8], "late deliveries", "Ops hub"):
+        response = admin_client.get("/admin/webhooks/delivery/", {"q": query})
+        assert response.status_code == 200
+        assert "Ops hub" in response.content.decode()
