@@ -198,15 +198,19 @@ class PartnershipUpdateView(PartnershipMixin, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.record_activity(
-            partnership=self.object,
-            kind="partnership",
-            summary="Partnership details edited",
-            actor=self.request.user,
-        )
+        data = {k: v for k, v in form.cleaned_data.items() if k != "managers"}
+        try:
+            self.object = services.partnership_update(
+                partnership=self.object,
+                by=self.request.user,
+                managers=form.cleaned_data["managers"],
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         messages.success(self.request, "Changes saved.")
-        return response
+        return redirect(self.object)
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
