@@ -490,13 +490,12 @@ def action_propose_due_date(
     )
     proposal.full_clean()
     proposal.save()
-    was = f" (due {locked.due_on:%-d %b %Y})" if locked.due_on else ""
-    why = f": {Truncator(proposal.reason).chars(100)}" if proposal.reason else ""
+    was = f" from {locked.due_on:%-d %b %Y}" if locked.due_on else ""
+    why = f" ({Truncator(proposal.reason).chars(100)})" if proposal.reason else ""
     record_activity(
         partnership=locked.partnership,
         kind="action_item",
-        summary=f"{who(by)} proposed a new due date for “{locked.title}”{was}: "
-        f"{proposed_on:%-d %b %Y}{why}",
+        summary=f"{who(by)} proposed moving “{locked.title}”{was} to {proposed_on:%-d %b %Y}{why}",
         actor=by,
         url=locked.get_absolute_url(),
     )

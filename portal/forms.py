@@ -113,7 +113,7 @@ class DueDateProposalForm(forms.Form):
         self.helper.form_action = action
         self.helper.form_id = "propose-form"
         self.helper.layout = Layout(Field("proposed_on"), Field("reason"))
-        self.helper.add_input(Submit("submit", "Propose the date", css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("submit", "Propose the date"))
 
 
 class PortalReplyForm(forms.Form):

@@ -249,7 +249,7 @@ class ActionDoneView(PortalMixin, View):
             services.tell_our_side(
                 partnership=self.partnership,
                 key=f"action:{action.pk}:done",
-                title=f"{request.user} marked done: {action.title}"[:300],
+                title=f"{communications.who(request.user)} marked done: {action.title}"[:300],
                 url=action.get_absolute_url(),
             )
             messages.success(request, f"“{action.title}” is done. Thank you.")
@@ -299,7 +299,9 @@ class ConcernCreateView(PortalMixin, FormView):
         services.tell_our_side(
             partnership=self.partnership,
             key=f"concern:{concern.pk}:raised",
-            title=f"{self.request.user} raised a concern: {concern.title}"[:300],
+            title=f"{communications.who(self.request.user)} raised a concern: {concern.title}"[
+                :300
+            ],
             url=concern.get_absolute_url(),
         )
         messages.success(
@@ -381,7 +383,10 @@ class ActionCommentView(ActionView):
             )
         except (ValidationError, PermissionDenied) as exc:
             return self.refused(form, exc, comment_form=form)
-        self.tell(f"comment:{comment.pk}", f"{request.user} commented on “{self.action.title}”")
+        self.tell(
+            f"comment:{comment.pk}",
+            f"{communications.who(request.user)} commented on “{self.action.title}”",
+        )
         messages.success(request, "Your comment is with us.")
         return redirect(self.url("action") + "#comments")
 
@@ -404,13 +409,10 @@ class ActionDueDateView(ActionView):
             return self.refused(form, exc, propose_form=form)
         self.tell(
             f"proposal:{proposal.pk}",
-            f"{request.user} proposes {proposal.proposed_on:%-d %b %Y} for “{self.action.title}”",
+            f"{communications.who(request.user)} proposes {proposal.proposed_on:%-d %b %Y} "
+            f"for “{self.action.title}”",
         )
-        messages.success(
-            request,
-            f"You proposed {proposal.proposed_on:%-d %b %Y}. The due date moves once we accept; "
-            "you see our answer here.",
-        )
+        messages.success(request, "Your proposal is with us: we answer here.")
         return redirect(self.url("action"))
 
 
@@ -481,7 +483,7 @@ class ThreadView(PortalMixin, TemplateView):
         services.tell_our_side(
             partnership=self.partnership,
             key=f"thread:{self.thread.pk}:reply:{posted.post.pk}:portal",
-            title=f"{request.user} replied in “{self.thread.title}”"[:300],
+            title=f"{communications.who(request.user)} replied in “{self.thread.title}”"[:300],
             url=f"{self.thread.get_absolute_url()}?page=last#reply-{posted.post.pk}",
             also=[self.thread.author],
             told=posted.notified,

@@ -103,7 +103,7 @@ def test_a_proposal_moves_nothing_until_we_accept_it(active, pia, bob, theirs):
     theirs.refresh_from_db()
     assert theirs.due_on == TODAY() + datetime.timedelta(days=7)
     assert proposal.previous_due_on == theirs.due_on
-    assert active.activities.filter(summary__contains="proposed a new due date").exists()
+    assert active.activities.filter(summary__contains="proposed moving “").exists()
 
     services.due_date_decide(proposal=proposal, by=bob, accept=True)
     theirs.refresh_from_db()
