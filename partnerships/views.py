@@ -269,7 +269,9 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
             "can_approve": access.can_approve(self.request.user),
             "executive_moves": services.EXECUTIVE_MOVES,
             "transitions": Transition.objects.filter(partnership=p).select_related("by")[:20],
-            "activities": Activity.objects.filter(partnership=p).select_related("actor")[:10],
+            "activities": Activity.objects.filter(partnership=p).select_related(
+                "actor__partner_contact__organization"
+            )[:10],
             "stage_path": _stage_path(p.stage),
             "today": timezone.localdate(),
         }
@@ -564,7 +566,8 @@ class PartnershipTimelineView(PartnershipMixin, ListView):
         rows = Activity.objects.filter(partnership=self.partnership)
         if self.kind:
             rows = rows.filter(kind=self.kind)
-        return rows.select_related("actor").order_by("-at", "-pk")
+        # A partner contact's doings show as theirs: their organisation next to their name.
+        return rows.select_related("actor__partner_contact__organization").order_by("-at", "-pk")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
