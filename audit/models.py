@@ -16,6 +16,9 @@ class Action(models.TextChoices):
     PORTAL_LINK_REQUESTED = "portal_link_requested", "Portal link requested"
     PORTAL_INVITED = "portal_invited", "Partner contact invited"
     PORTAL_REVOKED = "portal_revoked", "Partner contact's access revoked"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    TOKEN_REFUSED = "token_refused", "Revoked or expired API token used"
 
 
 class AppendOnly(Exception):

@@ -291,7 +291,7 @@ MENTION_HELP = (
 class ThreadForm(forms.ModelForm):
     class Meta:
         model = Thread
-        fields = ["title", "body", "is_idea"]
+        fields = ["title", "body", "is_idea", "shared"]
         labels = {"body": "Message"}
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"body": MENTION_HELP}
@@ -303,6 +303,7 @@ class ThreadForm(forms.ModelForm):
             "title",
             "body",
             "is_idea",
+            "shared",
             HTML(f'<a class="btn btn-link float-end" href="{cancel_url}">Cancel</a>'),
         )
         self.helper.add_input(Submit("submit", "Post"))
@@ -319,6 +320,29 @@ class ReplyForm(forms.Form):
         self.helper.form_action = action
         self.helper.layout = Layout(Field("body"))
         self.helper.add_input(Submit("submit", "Reply"))
+
+
+COMMENT_MAX = 2000
+
+
+class ActionCommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write the comment first.",
+            "max_length": "Keep the comment to %(limit_value)s characters (it has %(show_value)s).",
+        },
+    )
+
+    def __init__(self, *args, action: str, submit: str = "Comment", help_text: str = "", **kw):
+        super().__init__(*args, **kw)
+        self.fields["body"].help_text = help_text
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.layout = Layout(Field("body"))
+        self.helper.add_input(Submit("submit", submit))
 
 
 class SendSummaryForm(forms.Form):

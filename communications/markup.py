@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 import nh3
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -35,20 +36,22 @@ def mentioned(text: str) -> tuple[list[str], list[str]]:
     return names, emails
 
 
-def resolve_mentions(text: str) -> tuple[list[User], list[str]]:
+def resolve_mentions(text: str, among: QuerySet | None = None) -> tuple[list[User], list[str]]:
     """The active users a text mentions, and what it mentions that names nobody (or several
-    people at once: they are asked to use the e-mail instead)."""
+    people at once: they are asked to use the e-mail instead). ``among`` narrows who may be
+    found: anyone else reads as nobody."""
     names, emails = mentioned(text)
+    people = (among if among is not None else User.objects.all()).filter(is_active=True)
     users: list[User] = []
     unknown: list[str] = []
     for name in names:
-        found = list(User.objects.filter(full_name__iexact=name, is_active=True)[:2])
+        found = list(people.filter(full_name__iexact=name)[:2])
         if len(found) == 1:
             users.append(found[0])
         else:
             unknown.append(name)
     for email in emails:
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        user = people.filter(email__iexact=email).first()
         if user is None:
             unknown.append(email)
         else:

@@ -234,6 +234,93 @@ class ActionItem(models.Model):
         return self.status == ActionStatus.OPEN and self.due_on is not None and self.due_on < today
 
 
+class ActionComment(models.Model):
+    """A comment on an action item, by its partner owner in the portal or by one of ours; both
+    sides see every comment of an action item the partner owns."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="comments")
+    body = models.CharField("comment", max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="communications_actioncomment_has_body",
+                violation_error_message="Write the comment first.",
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.action}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Replaced by a later proposal"
+
+
+class DueDateProposal(models.Model):
+    """A new due date the action item's partner owner proposes; the due date moves only when one
+    of ours accepts it (``services.due_date_decide``)."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="proposals")
+    proposed_on = models.DateField("new due date")
+    previous_due_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(
+        max_length=500, blank=True, help_text="Why, when declined: the partner sees it."
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values),
+                name="communications_proposal_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=Q(status="pending"),
+                name="communications_proposal_one_pending",
+                violation_error_message="This action item already has a proposal waiting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "withdrawn"], decided_at__isnull=True)
+                | Q(status__in=["accepted", "declined"], decided_at__isnull=False),
+                name="communications_proposal_decided_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "-proposed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action}: due {self.proposed_on:%-d %b %Y}?"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
+
+
 class Severity(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
@@ -469,6 +556,11 @@ class Thread(models.Model):
     body = models.TextField()
     is_idea = models.BooleanField(
         "this is an idea", default=False, help_text="Others can support it with a vote."
+    )
+    shared = models.BooleanField(
+        "share with the partner",
+        default=False,
+        help_text="The partner's people read it and reply in their portal (votes stay ours).",
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -2,12 +2,23 @@
 
 import statistics
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from partnerships.models import Partnership
 
-from .models import ActionItem, CheckIn, Concern, Escalation, Reply, Thread, Vote
+from .models import (
+    ActionComment,
+    ActionItem,
+    CheckIn,
+    Concern,
+    DueDateProposal,
+    Escalation,
+    ProposalStatus,
+    Reply,
+    Thread,
+    Vote,
+)
 
 
 def check_ins_for_list(partnership: Partnership) -> QuerySet[CheckIn]:
@@ -21,7 +32,28 @@ def check_ins_for_list(partnership: Partnership) -> QuerySet[CheckIn]:
 
 
 def actions_for_list(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    return queryset.select_related("owner", "owner_contact", "partnership", "check_in")
+    pending = DueDateProposal.objects.filter(action=OuterRef("pk"), status=ProposalStatus.PENDING)
+    return queryset.select_related("owner", "owner_contact", "partnership", "check_in").annotate(
+        date_proposed=Exists(pending)
+    )
+
+
+def action_history(action: ActionItem) -> dict:
+    """An action item's comments (oldest first) and due-date proposals (newest first), each
+    with its people and their organisation: two queries."""
+    people = ("author__partner_contact__organization",)
+    return {
+        "comments": list(
+            ActionComment.objects.filter(action=action)
+            .select_related(*people)
+            .order_by("created_at", "pk")
+        ),
+        "proposals": list(
+            DueDateProposal.objects.filter(action=action)
+            .select_related("proposed_by__partner_contact__organization", "decided_by")
+            .order_by("-proposed_at", "-pk")
+        ),
+    }
 
 
 def open_actions_of_last_check_in(partnership: Partnership) -> list[ActionItem]:

@@ -5,10 +5,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from agreements.models import EscalationStep
 from agreements.selectors import in_force_of
@@ -22,15 +24,18 @@ from webhooks import events as webhooks
 from . import markup
 from .models import (
     DEFAULT_TARGETS,
+    ActionComment,
     ActionItem,
     ActionStatus,
     CheckIn,
     Concern,
     DueDate,
+    DueDateProposal,
     Escalation,
     Mention,
     Outcome,
     Party,
+    ProposalStatus,
     Reply,
     ResponseTarget,
     Thread,
@@ -424,6 +429,153 @@ def action_reopen(*, action: ActionItem, by) -> ActionItem:
     return action
 
 
+# The partner's part in action items: comments and due-date proposals ----------------------------
+
+PROPOSAL_HORIZON_YEARS = 5
+
+
+def who(user) -> str:
+    """How the timeline and notices name someone: a partner contact with their organisation."""
+    contact = getattr(user, "partner_contact", None) if user.is_partner_contact else None
+    return f"{user} of {contact.organization.name}" if contact else str(user)
+
+
+def _may_take_part(action: ActionItem, by) -> None:
+    """Our people who see the partnership; of the partner's, only the action item's owner, while
+    they are invited to the partnership."""
+    if by.is_partner_contact:
+        owns = action.party == Party.PARTNER and action.owner_contact.user_id == by.pk
+        invited = access.portal_partnerships(by).filter(pk=action.partnership_id).exists()
+        if not (owns and invited):
+            raise PermissionDenied("This action item is not yours.")
+    else:
+        access.require_visible(by, action.partnership, "You cannot see this action item.")
+
+
+@transaction.atomic
+def action_comment(*, action: ActionItem, by, body: str) -> ActionComment:
+    _refuse_if_ended(action.partnership)
+    _may_take_part(action, by)
+    comment = ActionComment(action=action, body=(body or "").strip(), author=by)
+    comment.full_clean()
+    comment.save()
+    record_activity(
+        partnership=action.partnership,
+        kind="action_item",
+        summary=f"{who(by)} commented on “{action.title}”: {Truncator(comment.body).chars(120)}",
+        actor=by,
+        url=action.get_absolute_url(),
+    )
+    return comment
+
+
+def proposal_problem(
+    proposed_on: datetime.date | None, due_on: datetime.date | None, today: datetime.date
+) -> str:
+    """Why a proposed due date cannot be, in words; "" when it can."""
+    if proposed_on is None:
+        return "Give the new due date you propose."
+    if proposed_on < today:
+        return f"Propose a date from today ({today:%-d %b %Y}) on."
+    if proposed_on > today + relativedelta(years=PROPOSAL_HORIZON_YEARS):
+        return f"Propose a date within the next {PROPOSAL_HORIZON_YEARS} years."
+    if proposed_on == due_on:
+        return f"It is already due on {due_on:%-d %b %Y}."
+    return ""
+
+
+@transaction.atomic
+def action_propose_due_date(
+    *, action: ActionItem, by, proposed_on: datetime.date | None, reason: str = ""
+) -> DueDateProposal:
+    """The partner owner asks for a new due date. Nothing moves until one of ours accepts; a
+    proposal still waiting is replaced by the new one."""
+    _refuse_if_ended(action.partnership)
+    if not by.is_partner_contact:
+        raise PermissionDenied("Our own people change the due date on the action item itself.")
+    _may_take_part(action, by)
+    locked = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if locked.status != ActionStatus.OPEN:
+        raise ValidationError(f"“{locked.title}” is closed: there is no due date to move.")
+    if problem := proposal_problem(proposed_on, locked.due_on, timezone.localdate()):
+        raise ValidationError({"proposed_on": problem})
+    DueDateProposal.objects.filter(action=locked, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.WITHDRAWN
+    )
+    proposal = DueDateProposal(
+        action=locked,
+        proposed_on=proposed_on,
+        previous_due_on=locked.due_on,
+        reason=(reason or "").strip(),
+        proposed_by=by,
+    )
+    proposal.full_clean()
+    proposal.save()
+    was = f" from {locked.due_on:%-d %b %Y}" if locked.due_on else ""
+    why = f" ({Truncator(proposal.reason).chars(100)})" if proposal.reason else ""
+    record_activity(
+        partnership=locked.partnership,
+        kind="action_item",
+        summary=f"{who(by)} proposed moving “{locked.title}”{was} to {proposed_on:%-d %b %Y}{why}",
+        actor=by,
+        url=locked.get_absolute_url(),
+    )
+    return proposal
+
+
+@transaction.atomic
+def due_date_decide(
+    *, proposal: DueDateProposal, by, accept: bool, answer: str = ""
+) -> DueDateProposal:
+    """One of ours accepts a proposed due date (the action item's due date moves to it) or
+    declines it, saying why if they like; the partner sees the answer in the portal."""
+    locked = (
+        DueDateProposal.objects.select_for_update(of=("self",))
+        .select_related("action__partnership", "action__owner_contact", "proposed_by")
+        .get(pk=proposal.pk)
+    )
+    action = locked.action
+    access.require_visible(by, action.partnership, "You cannot answer for this partnership.")
+    _refuse_if_ended(action.partnership)
+    if locked.status != ProposalStatus.PENDING:
+        raise ValidationError(
+            f"This proposal is already answered: {locked.get_status_display().lower()}."
+        )
+    if accept:
+        if action.status != ActionStatus.OPEN:
+            raise ValidationError(f"“{action.title}” is closed: its due date no longer matters.")
+        if locked.proposed_on < timezone.localdate():
+            raise ValidationError(
+                f"{locked.proposed_on:%-d %b %Y} has passed: agree on another date with the "
+                "partner, or change the due date yourself."
+            )
+        action_update(
+            action=action,
+            by=by,
+            title=action.title,
+            owner=action.owner,
+            owner_contact=action.owner_contact,
+            due_on=locked.proposed_on,
+        )
+    locked.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.answer = (answer or "").strip()
+    locked.full_clean()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "answer"])
+    verb = "accepted" if accept else "declined"
+    record_activity(
+        partnership=action.partnership,
+        kind="action_item",
+        summary=f"{by} {verb} {who(locked.proposed_by)}'s new due date for “{action.title}”: "
+        f"{locked.proposed_on:%-d %b %Y}",
+        actor=by,
+        url=action.get_absolute_url(),
+    )
+    proposal.status = locked.status
+    return locked
+
+
 # Concerns ----------------------------------------------------------------------------------------
 
 
@@ -725,8 +877,11 @@ def _notify_mentions(
 ) -> tuple[list, list, list[str]]:
     """Tell the people named with @ who can see the partnership, in the reminders app's outbox
     (the bell now, e-mail by the next sweep). Others are not told, and the author learns why."""
-    users, unknown = markup.resolve_mentions(body)
     partnership = thread.partnership
+    # The partner's people may name only our people on the partnership: anyone else reads as
+    # nobody, so a mention never tells them who else has an account.
+    among = mentionable(partnership) if by.is_partner_contact else None
+    users, unknown = markup.resolve_mentions(body, among=among)
     visible = {u for u in users if access.can_see(u, partnership)}
     notified = [u for u in users if u in visible and u != by]
     not_notified = [u for u in users if u not in visible]
@@ -743,9 +898,24 @@ def _notify_mentions(
         on=today,
         recipients=notified,
         url=url,
-        title=f"{by} mentioned you in “{thread.title}” ({partnership.name})",
+        title=f"{who(by)} mentioned you in “{thread.title}” ({partnership.name})",
     )
     return notified, not_notified, unknown
+
+
+def mentionable(partnership: Partnership) -> QuerySet:
+    """Our people who work on the partnership, whom its partner's people may mention in a shared
+    discussion: its managers and its executive sponsor, while they may see it."""
+    return access.people_who_see(partnership).filter(
+        Q(managed_partnerships=partnership) | Q(pk=partnership.executive_sponsor_id)
+    )
+
+
+def _may_post(thread: Thread, by) -> None:
+    if by.is_partner_contact and not (
+        thread.shared and access.portal_partnerships(by).filter(pk=thread.partnership_id).exists()
+    ):
+        raise PermissionDenied("This discussion is not shared with you.")
 
 
 def mention_key(thread_pk: int, reply_pk: int | None) -> str:
@@ -754,7 +924,13 @@ def mention_key(thread_pk: int, reply_pk: int | None) -> str:
 
 @transaction.atomic
 def thread_start(
-    *, partnership: Partnership, by, title: str, body: str, is_idea: bool = False
+    *,
+    partnership: Partnership,
+    by,
+    title: str,
+    body: str,
+    is_idea: bool = False,
+    shared: bool = False,
 ) -> Posted:
     _refuse_if_ended(partnership)
     now = timezone.now()
@@ -763,6 +939,7 @@ def thread_start(
         title=(title or "").strip(),
         body=(body or "").strip(),
         is_idea=is_idea,
+        shared=shared,
         author=by,
         created_at=now,
         last_activity_at=now,
@@ -772,7 +949,8 @@ def thread_start(
     record_activity(
         partnership=partnership,
         kind="discussion",
-        summary=f"{'Idea' if is_idea else 'Discussion'} started: {thread.title}",
+        summary=f"{'Idea' if is_idea else 'Discussion'} started"
+        f"{', shared with the partner' if shared else ''}: {thread.title}",
         actor=by,
         url=thread.get_absolute_url(),
     )
@@ -785,14 +963,44 @@ def thread_start(
 @transaction.atomic
 def thread_reply(*, thread: Thread, by, body: str) -> Posted:
     _refuse_if_ended(thread.partnership)
+    _may_post(thread, by)
     reply = Reply(thread=thread, body=(body or "").strip(), author=by)
     reply.full_clean()
     reply.save()
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=reply.created_at)
+    if by.is_partner_contact:
+        # Ours reply all day long; the partner's word is news, so the timeline has it.
+        record_activity(
+            partnership=thread.partnership,
+            kind="discussion",
+            summary=f"{who(by)} replied in “{thread.title}”: {Truncator(reply.body).chars(120)}",
+            actor=by,
+            url=f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}",
+        )
     notified, not_notified, unknown = _notify_mentions(
         thread=thread, reply=reply, body=reply.body, by=by
     )
     return Posted(reply, notified, not_notified, unknown)
+
+
+@transaction.atomic
+def thread_set_shared(*, thread: Thread, by, shared: bool) -> Thread:
+    """Open the discussion to the partner's people in their portal (to read and reply), or
+    close it to them again; votes on an idea stay ours either way."""
+    _refuse_if_ended(thread.partnership)
+    access.require_visible(by, thread.partnership, "You cannot change this discussion.")
+    if thread.shared != shared:
+        thread.shared = shared
+        thread.save(update_fields=["shared"])
+        record_activity(
+            partnership=thread.partnership,
+            kind="discussion",
+            summary=f"Discussion {'shared with' if shared else 'no longer shared with'} the "
+            f"partner: {thread.title}",
+            actor=by,
+            url=thread.get_absolute_url(),
+        )
+    return thread
 
 
 @transaction.atomic

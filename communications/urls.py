@@ -20,6 +20,16 @@ urlpatterns = [
     path(P + "actions/new/", views.ActionCreateView.as_view(), name="action_create"),
     path(P + "actions/<int:action_pk>/", views.ActionUpdateView.as_view(), name="action_edit"),
     path(
+        P + "actions/<int:action_pk>/comment/",
+        views.ActionCommentView.as_view(),
+        name="action_comment",
+    ),
+    path(
+        P + "actions/<int:action_pk>/proposals/<int:proposal_pk>/",
+        views.ProposalDecideView.as_view(),
+        name="proposal_decide",
+    ),
+    path(
         P + "actions/<int:action_pk>/status/",
         views.ActionStatusView.as_view(),
         name="action_status",
@@ -47,6 +57,7 @@ urlpatterns = [
     path(P + "discussion/<int:thread_pk>/", views.ThreadDetailView.as_view(), name="thread"),
     path(P + "discussion/<int:thread_pk>/reply/", views.ReplyView.as_view(), name="reply"),
     path(P + "discussion/<int:thread_pk>/vote/", views.VoteView.as_view(), name="vote"),
+    path(P + "discussion/<int:thread_pk>/share/", views.ThreadShareView.as_view(), name="share"),
     path(P + "shared-summary/", views.SharedSummaryView.as_view(), name="summary"),
     path(P + "shared-summary/send/", views.SharedSummarySendView.as_view(), name="summary_send"),
 ]

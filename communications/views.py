@@ -15,6 +15,7 @@ from partnerships.views import PartnershipMixin, RoleRequiredMixin
 
 from . import selectors, services
 from .forms import (
+    ActionCommentForm,
     ActionItemForm,
     CheckInForm,
     ConcernForm,
@@ -25,7 +26,7 @@ from .forms import (
     ThreadForm,
     owner_value,
 )
-from .models import ActionItem, ActionStatus, CheckIn, Concern, Thread, Vote
+from .models import ActionItem, ActionStatus, CheckIn, Concern, DueDateProposal, Thread, Vote
 
 
 def tab_url(partnership) -> str:
@@ -256,9 +257,7 @@ class ActionCreateView(ActionFormMixin, FormView):
         return super().get_context_data(heading="New action item", here="New", **kwargs)
 
 
-class ActionUpdateView(ActionFormMixin, FormView):
-    submit = "Save"
-
+class ActionMixin(PartnershipMixin):
     @cached_property
     def action(self) -> ActionItem:
         return get_object_or_404(
@@ -266,6 +265,14 @@ class ActionUpdateView(ActionFormMixin, FormView):
             pk=self.kwargs["action_pk"],
             partnership=self.partnership,
         )
+
+
+class ActionUpdateView(ActionMixin, ActionFormMixin, FormView):
+    """The action item: its fields, and, for one the partner owns, what they said and asked
+    for in the portal (comments, a new due date to accept or decline)."""
+
+    template_name = "communications/action_edit.html"
+    submit = "Save"
 
     def get_initial(self):
         a = self.action
@@ -288,9 +295,86 @@ class ActionUpdateView(ActionFormMixin, FormView):
         return redirect(self.cancel_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            heading="Action item", here=self.action.title, action=self.action, **kwargs
+        comment_form = kwargs.pop("comment_form", None) or ActionCommentForm(
+            action=reverse(
+                "communications:action_comment", args=[self.partnership.pk, self.action.pk]
+            ),
+            help_text=(
+                f"{self.action.owner_contact.name} sees it in the partner portal."
+                if self.action.party == "partner"
+                else ""
+            ),
         )
+        return super().get_context_data(
+            heading="Action item",
+            here=self.action.title,
+            action=self.action,
+            comment_form=comment_form,
+            today=timezone.localdate(),
+            **selectors.action_history(self.action),
+            **kwargs,
+        )
+
+
+class ActionCommentView(ActionUpdateView):
+    http_method_names = ["post", "options"]
+
+    def get_form_kwargs(self):
+        # The action item's own form shows as it was: the post is the comment's.
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        return kwargs
+
+    def post(self, request: HttpRequest, partnership_pk: int, action_pk: int) -> HttpResponse:
+        comment_form = ActionCommentForm(request.POST, action=request.path)
+        if comment_form.is_valid():
+            try:
+                services.action_comment(
+                    action=self.action, by=request.user, body=comment_form.cleaned_data["body"]
+                )
+            except ValidationError as exc:
+                add_service_error(comment_form, exc)
+            else:
+                messages.success(request, "Comment added.")
+                return redirect(self.action.get_absolute_url() + "#comments")
+        return self.render_to_response(
+            self.get_context_data(form=self.get_form(), comment_form=comment_form)
+        )
+
+
+class ProposalDecideView(ActionMixin, View):
+    """Accept the partner's proposed due date (it becomes the due date) or decline it."""
+
+    def post(
+        self, request: HttpRequest, partnership_pk: int, action_pk: int, proposal_pk: int
+    ) -> HttpResponse:
+        proposal = get_object_or_404(DueDateProposal, pk=proposal_pk, action=self.action)
+        decision = request.POST.get("decision")
+        answer = (request.POST.get("answer") or "").strip()
+        back = self.action.get_absolute_url()
+        if decision not in ("accept", "decline"):
+            messages.error(request, "Choose to accept or to decline the proposed date.")
+            return redirect(back)
+        if len(answer) > 500:
+            messages.error(request, "Keep the answer to 500 characters.")
+            return redirect(back)
+        try:
+            services.due_date_decide(
+                proposal=proposal, by=request.user, accept=decision == "accept", answer=answer
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        if decision == "accept":
+            messages.success(
+                request,
+                f"“{self.action.title}” is now due {proposal.proposed_on:%-d %b %Y}; "
+                "the partner sees it in the portal.",
+            )
+        else:
+            messages.success(request, "Declined: the partner sees your answer in the portal.")
+        return redirect(back)
 
 
 class ActionStatusView(HtmxRefreshMixin, PartnershipMixin, View):
@@ -542,6 +626,7 @@ class ThreadCreateView(PartnershipMixin, FormView):
                 title=data["title"],
                 body=data["body"],
                 is_idea=data["is_idea"],
+                shared=data["shared"],
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -568,7 +653,9 @@ class ThreadDetailView(PartnershipMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
 
-        replies = self.thread.replies.select_related("author").order_by("created_at", "pk")
+        replies = self.thread.replies.select_related(
+            "author__partner_contact__organization"
+        ).order_by("created_at", "pk")
         paginator = Paginator(replies, 50)
         number = self.request.GET.get("page")
         page = paginator.get_page(paginator.num_pages if number == "last" else number)
@@ -606,6 +693,27 @@ class ReplyView(ThreadDetailView):
                     f"{self.thread.get_absolute_url()}?page=last#reply-{posted.post.pk}"
                 )
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class ThreadShareView(PartnershipMixin, View):
+    def post(self, request: HttpRequest, partnership_pk: int, thread_pk: int) -> HttpResponse:
+        thread = get_object_or_404(Thread, pk=thread_pk, partnership=self.partnership)
+        choice = request.POST.get("shared")
+        if choice not in ("0", "1"):
+            messages.error(request, "Choose whether to share the discussion with the partner.")
+            return redirect(thread)
+        try:
+            services.thread_set_shared(thread=thread, by=request.user, shared=choice == "1")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(thread)
+        messages.success(
+            request,
+            "Shared: the partner's people can read it and reply in their portal."
+            if thread.shared
+            else "No longer shared with the partner.",
+        )
+        return redirect(thread)
 
 
 class VoteView(PartnershipMixin, View):

@@ -88,7 +88,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_standardized_errors",
     # Accord, top-down: nothing imports an app listed above it.
+    "api",
     "portal",
     "portfolio",
     "planning",
@@ -231,6 +235,77 @@ AXES_VERBOSE = False
 # Events older than this many days are pruned daily; 0 keeps every event.
 ACCORD_AUDIT_RETENTION_DAYS = env_int("ACCORD_AUDIT_RETENTION_DAYS", 365)
 
+# Cache: Redis where ACCORD_CACHE_URL says (production, tests); otherwise files under VAR_DIR,
+# which every process of `make run` shares (the API's rate limits count across web workers).
+ACCORD_CACHE_URL = env("ACCORD_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ACCORD_CACHE_URL,
+            # A cache that is down must slow a request, not hang it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if ACCORD_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+
+# The REST API (api/; README "API") ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.tokens.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.tokens.IsOurs", "api.tokens.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.tokens.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Accord API",
+    "DESCRIPTION": (
+        "Partnerships, their objectives, KPIs, check-ins, action items, concerns, reviews and "
+        "health, under the same access rule as the web pages. Authenticate with a personal token "
+        "from your profile: `Authorization: Bearer acc_…`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Its deploy check warns about how enums in the error schemas are named (cosmetic: the
+    # schema is valid, tests/api checks it); `check --deploy` stays for what a deploy needs.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"drf_standardized_errors.openapi_serializers.{name}Enum.choices"
+        for name in ("ValidationError", "ClientError", "ServerError")
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+    ],
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "api.errors.AccordExceptionHandler",
+    # The statuses the schema documents for every operation.
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429"],
+}
+# Requests per token, in DRF's notation ("600/minute"); empty: no limit.
+ACCORD_API_RATE = env("ACCORD_API_RATE", "600/minute")
+# Invalid tokens from one address before it is refused (429) for the window; 0: no limit.
+ACCORD_API_BAD_TOKEN_LIMIT = env_int("ACCORD_API_BAD_TOKEN_LIMIT", 20)
+ACCORD_API_BAD_TOKEN_WINDOW_MINUTES = env_int("ACCORD_API_BAD_TOKEN_WINDOW_MINUTES", 10)
+
 # Partner portal (portal/; README "The partner's side") -----------------------------------------
 # A sign-in link (django-sesame) works once and for this many days after it is sent.
 ACCORD_PORTAL_LINK_DAYS = env_int("ACCORD_PORTAL_LINK_DAYS", 14)
@@ -263,6 +338,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,6 +7,7 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("ACCORD_VAR_DIR", "/tmp/accord-test-var")
+os.environ.setdefault("ACCORD_CACHE_URL", "redis://127.0.0.1:6379/14")
 # Test receivers listen on 127.0.0.1; the test of the rule itself turns this off.
 os.environ.setdefault("ACCORD_WEBHOOKS_ALLOW_PRIVATE", "1")
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", reminder_views.health, name="health"),
+    path("", include("api.urls")),
     path("", include("portal.urls")),
     path("", include("partnerships.urls")),
     path("", include("objectives.urls")),

@@ -94,6 +94,24 @@ def partnership_create(*, by, managers=(), **fields) -> Partnership:
 
 
 @transaction.atomic
+def partnership_update(*, partnership: Partnership, by, managers=None, **fields) -> Partnership:
+    """Change a partnership's details (not its stage: that is ``partnership_move``)."""
+    access.require_visible(by, partnership)
+    if "stage" in fields:
+        raise ValidationError({"stage": "The stage changes only through a move."})
+    for name, value in fields.items():
+        setattr(partnership, name, value)
+    partnership.full_clean()
+    partnership.save()
+    if managers is not None:
+        partnership.managers.set(managers)
+    record_activity(
+        partnership=partnership, kind="partnership", summary="Partnership details edited", actor=by
+    )
+    return partnership
+
+
+@transaction.atomic
 def partnership_move(*, partnership: Partnership, to_stage: str, by, note: str = "") -> Transition:
     """Move a partnership to its next stage, or end it, if the gate lets it through."""
     given = partnership

@@ -198,15 +198,19 @@ class PartnershipUpdateView(PartnershipMixin, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.record_activity(
-            partnership=self.object,
-            kind="partnership",
-            summary="Partnership details edited",
-            actor=self.request.user,
-        )
+        data = {k: v for k, v in form.cleaned_data.items() if k != "managers"}
+        try:
+            self.object = services.partnership_update(
+                partnership=self.object,
+                by=self.request.user,
+                managers=form.cleaned_data["managers"],
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         messages.success(self.request, "Changes saved.")
-        return response
+        return redirect(self.object)
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
@@ -265,7 +269,9 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
             "can_approve": access.can_approve(self.request.user),
             "executive_moves": services.EXECUTIVE_MOVES,
             "transitions": Transition.objects.filter(partnership=p).select_related("by")[:20],
-            "activities": Activity.objects.filter(partnership=p).select_related("actor")[:10],
+            "activities": Activity.objects.filter(partnership=p).select_related(
+                "actor__partner_contact__organization"
+            )[:10],
             "stage_path": _stage_path(p.stage),
             "today": timezone.localdate(),
         }
@@ -560,7 +566,8 @@ class PartnershipTimelineView(PartnershipMixin, ListView):
         rows = Activity.objects.filter(partnership=self.partnership)
         if self.kind:
             rows = rows.filter(kind=self.kind)
-        return rows.select_related("actor").order_by("-at", "-pk")
+        # A partner contact's doings show as theirs: their organisation next to their name.
+        return rows.select_related("actor__partner_contact__organization").order_by("-at", "-pk")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

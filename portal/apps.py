@@ -28,7 +28,9 @@ class PortalConfig(AppConfig):
                     ReminderKind(
                         "portal.activity",
                         "Partner activity in the portal",
-                        "A partner contact marked an action item done or raised a concern.",
+                        "A partner contact marked an action item done, commented on it or "
+                        "proposed a new due date, raised a concern, or replied in a shared "
+                        "discussion.",
                     ),
                 ),
                 due=lambda window: [],

@@ -1,13 +1,20 @@
 """Demo partner contacts: two of a live partnership's contacts invited to the portal, one of
-whom has joined. Idempotent: a partnership with invitations is left alone."""
+whom has joined and taken part (a reply in a discussion we share, a comment and a new due date
+proposed on her action item); a few of its KPIs shared. Idempotent: a partnership with
+invitations is left alone."""
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.models import Partnership, PortalAccess
+from communications import services as communications
+from communications.models import ActionItem, ActionStatus, Party, Thread
+from partnerships.models import Partnership, PortalAccess, Stage
+from reviews import services as reviews
+from reviews.models import KPI
 
 from . import services
 
@@ -16,10 +23,12 @@ def seed(stdout) -> None:
     manager = User.objects.filter(email="manager@accord.example").first()
     if manager is None or PortalAccess.objects.exists():
         return
+    # A live one first: it has check-ins, KPIs and action items for the portal to show.
+    live = Case(When(stage__in=[Stage.ACTIVE, Stage.RENEWING], then=0), default=1)
     partnership = (
         Partnership.objects.filter(stage__in=services.INVITABLE_STAGES, managers=manager)
         .exclude(organization=None)
-        .order_by("name")
+        .order_by(live, "name")
         .first()
     )
     if partnership is None:
@@ -49,6 +58,51 @@ def seed(stdout) -> None:
             PortalAccess.objects.filter(pk=accesses[0].pk).update(
                 joined_at=now - timedelta(days=20), last_seen_at=now - timedelta(days=2)
             )
+            _take_part(partnership, manager, accesses[0].contact.user)
     if accesses:
         names = ", ".join(a.contact.name for a in accesses)
         stdout.write(f"Demo portal: {names} invited to {partnership.name}.")
+
+
+def _take_part(partnership: Partnership, manager: User, partner: User) -> None:
+    """What the partner's people see shared, and what the one who joined did with it."""
+    for kpi in KPI.objects.filter(partnership=partnership).order_by("name")[:3]:
+        reviews.kpi_set_shared(kpi=kpi, by=manager, shared=True)
+    thread = (
+        Thread.objects.filter(partnership=partnership).order_by("is_idea", "created_at").first()
+    )
+    if thread is None:
+        thread = communications.thread_start(
+            partnership=partnership,
+            by=manager,
+            title="Next quarter's joint plan",
+            body="What should we take on together next quarter? Ideas welcome.",
+        ).post
+    communications.thread_set_shared(thread=thread, by=manager, shared=True)
+    communications.thread_reply(
+        thread=thread,
+        by=partner,
+        body=f"Thanks for opening this to us. @[{manager}] our warehouse team can take the "
+        "pilot from the first week of next month; we will send names by Friday.",
+    )
+    action = (
+        ActionItem.objects.filter(
+            partnership=partnership,
+            party=Party.PARTNER,
+            owner_contact__user=partner,
+            status=ActionStatus.OPEN,
+        )
+        .order_by("due_on", "pk")
+        .first()
+    )
+    if action is not None:
+        communications.action_comment(
+            action=action, by=partner, body="Half of it is ready; the rest waits on our supplier."
+        )
+        communications.action_propose_due_date(
+            action=action,
+            by=partner,
+            proposed_on=max(action.due_on or timezone.localdate(), timezone.localdate())
+            + timedelta(days=14),
+            reason="Our supplier delivers a week late.",
+        )

@@ -1,9 +1,13 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 
 from communications.models import Concern
+from partnerships.forms import DATE
 from partnerships.models import Contact, Partnership
+
+REASON_MAX = 500
+REPLY_MAX = 5000
 
 
 class InviteForm(forms.Form):
@@ -80,3 +84,57 @@ class PortalConcernForm(forms.ModelForm):
             HTML(f'<a class="btn btn-link float-end" href="{cancel_url}">Cancel</a>'),
         )
         self.helper.add_input(Submit("submit", "Raise the concern"))
+
+
+class DueDateProposalForm(forms.Form):
+    """A new due date for one of their action items: ours accept or decline it."""
+
+    proposed_on = forms.DateField(
+        label="New due date",
+        widget=DATE,
+        error_messages={
+            "required": "Give the new due date you propose.",
+            "invalid": "Enter a date, such as 2027-01-15.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": "Keep the reason to %(limit_value)s characters (it has %(show_value)s)."
+        },
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_id = "propose-form"
+        self.helper.layout = Layout(Field("proposed_on"), Field("reason"))
+        self.helper.add_input(Submit("submit", "Propose the date"))
+
+
+class PortalReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=REPLY_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Write your reply first.",
+            "max_length": "Keep the reply to %(limit_value)s characters (it has %(show_value)s).",
+        },
+    )
+
+    def __init__(self, *args, action: str, mentionable: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        names = ", ".join(f"@[{person}]" for person in mentionable)
+        self.fields["body"].help_text = (
+            "Formatting: **bold**, *italic*, lines starting with “- ”. "
+            + (f"To tell one of our team, mention them: {names}." if names else "")
+        )
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.layout = Layout(Field("body"))
+        self.helper.add_input(Submit("submit", "Reply"))

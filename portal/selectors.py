@@ -1,18 +1,33 @@
 """What the portal shows a partner contact: only what is shared with the partner.
 
 Never here: selection scores and candidates, internal notes (commercial terms, sentiment,
-objectives of our own), unshared check-ins, the health score, anything of another partnership.
-Each list is one query, whatever its length.
+objectives of our own), unshared check-ins, KPIs and discussions, votes on ideas, the health
+score, anything of another partnership. Each list is one query, whatever its length.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from agreements.models import Agreement, Responsibility
-from communications.models import ActionItem, ActionStatus, CheckIn, Concern, Party
+from communications.models import (
+    ActionComment,
+    ActionItem,
+    ActionStatus,
+    CheckIn,
+    Concern,
+    DueDateProposal,
+    Party,
+    ProposalStatus,
+    Reply,
+    Thread,
+)
 from objectives.models import Objective
 from objectives.models import Party as ObjectiveParty
 from partnerships.models import Partnership
 from planning.models import Milestone
+from reviews.selectors import shared_kpis
+
+THREADS_ON_PAGE = 5
 
 
 def portal_partnership_queryset():
@@ -43,9 +58,13 @@ def portal_page(partnership: Partnership, contact) -> dict:
     )
     plan = getattr(agreement, "plan", None) if agreement else None
     my_actions = list(
-        ActionItem.objects.filter(
-            partnership=partnership, party=Party.PARTNER, owner_contact=contact
-        ).order_by("-status", "due_on", "pk")[:50]  # open, then done, then cancelled
+        their_actions(partnership, contact).order_by("-status", "due_on", "pk")[:50]
+    )  # open, then done, then cancelled
+    threads = list(shared_threads(partnership)[: THREADS_ON_PAGE + 1])
+    milestones = list(
+        Milestone.objects.filter(partnership=partnership).order_by(
+            "achieved_on", "target_date", "pk"
+        )
     )
     return {
         "my_actions": my_actions,
@@ -68,9 +87,48 @@ def portal_page(partnership: Partnership, contact) -> dict:
                 partnership=partnership, raised_by=Party.PARTNER, created_by=contact.user_id
             ).order_by("-raised_at")[:20]
         ),
-        "milestones": list(
-            Milestone.objects.filter(partnership=partnership).order_by(
-                "achieved_on", "target_date", "pk"
-            )
+        "milestones": [m for m in milestones if not m.achieved_on],
+        "successes": sorted(
+            (m for m in milestones if m.achieved_on), key=lambda m: m.achieved_on, reverse=True
         ),
+        "kpis": shared_kpis(partnership),
+        "threads": threads[:THREADS_ON_PAGE],
+        "more_threads": len(threads) > THREADS_ON_PAGE,
     }
+
+
+def their_actions(partnership: Partnership, contact) -> QuerySet[ActionItem]:
+    """The action items the contact owns, with their comment count and the new due date they
+    proposed that waits for our answer, if any (``pending_on``)."""
+    pending = DueDateProposal.objects.filter(action=OuterRef("pk"), status=ProposalStatus.PENDING)
+    comments = (
+        ActionComment.objects.filter(action=OuterRef("pk"))
+        .order_by()
+        .values("action")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return ActionItem.objects.filter(
+        partnership=partnership, party=Party.PARTNER, owner_contact=contact
+    ).annotate(
+        pending_on=Subquery(pending.values("proposed_on")[:1]),
+        comment_count=Coalesce(Subquery(comments), 0),
+    )
+
+
+def shared_threads(partnership: Partnership) -> QuerySet[Thread]:
+    """The discussions we share with the partner, latest activity first, with their replies
+    counted; never their votes."""
+    replies = (
+        Reply.objects.filter(thread=OuterRef("pk"))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Thread.objects.filter(partnership=partnership, shared=True)
+        .select_related("author")
+        .annotate(reply_count=Coalesce(Subquery(replies), 0))
+        .order_by("-last_activity_at", "-pk")
+    )

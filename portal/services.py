@@ -7,6 +7,7 @@ organisation through its Contact.
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,7 +19,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from audit import services as audit
-from partnerships.access import require_visible
+from partnerships.access import can_see, require_visible
 from partnerships.models import Contact, Partnership, PortalAccess, Stage
 from partnerships.services import portal_accesses_revoke
 from reminders.models import Reminder
@@ -219,11 +220,16 @@ def tell_our_side(
     by: User,
     activity: str,
     subject: dict,
+    also: Iterable[User | None] = (),
+    told: Iterable[User] = (),
 ) -> None:
-    """A notice to the partnership's managers (its sponsor when it has none) of something a
-    partner contact did, and a ``partner.activity`` webhook event; the timeline has it already,
-    as theirs. ``activity`` names what they did (``action_done``, ``concern_raised``),
-    ``subject`` what they did it to (an id and a title)."""
+    """A notice to the partnership's managers (its sponsor when it has none), and to ``also``
+    (the one of ours behind the subject: who set the action item, who started the discussion)
+    when they still see the partnership, of something a partner contact did; the timeline has
+    it already, as theirs. Those in ``told`` (mentioned, so notified already) are left out.
+    It is a ``partner.activity`` webhook event too: ``activity`` names what they did
+    (``action_done``, ``concern_raised``, ...), ``subject`` what they did it to (its type, id
+    and title)."""
     webhooks.emit(
         webhooks.EventType.PARTNER_ACTIVITY,
         partnership=partnership,
@@ -235,6 +241,9 @@ def tell_our_side(
     people = list(partnership.managers.filter(is_active=True))
     if not people and partnership.executive_sponsor.is_active:
         people = [partnership.executive_sponsor]
+    people += [u for u in also if u is not None and u not in people and can_see(u, partnership)]
+    skip = {u.pk for u in told}
+    people = [u for u in people if u.pk not in skip]
     notify_now(
         kind=ACTIVITY_KIND,
         subject_key=key,

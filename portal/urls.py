@@ -19,6 +19,31 @@ urlpatterns = [
         views.ConcernCreateView.as_view(),
         name="concern_create",
     ),
+    path(
+        "portal/<int:partnership_pk>/actions/<int:action_pk>/",
+        views.ActionView.as_view(),
+        name="action",
+    ),
+    path(
+        "portal/<int:partnership_pk>/actions/<int:action_pk>/comment/",
+        views.ActionCommentView.as_view(),
+        name="action_comment",
+    ),
+    path(
+        "portal/<int:partnership_pk>/actions/<int:action_pk>/due-date/",
+        views.ActionDueDateView.as_view(),
+        name="action_due_date",
+    ),
+    path(
+        "portal/<int:partnership_pk>/discussion/",
+        views.ThreadListView.as_view(),
+        name="threads",
+    ),
+    path(
+        "portal/<int:partnership_pk>/discussion/<int:thread_pk>/",
+        views.ThreadView.as_view(),
+        name="thread",
+    ),
     # Our side: the partnership's invitations.
     path(
         "partnerships/<int:partnership_pk>/people/invite/",

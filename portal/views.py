@@ -3,25 +3,35 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
 from accounts.throttle import client_ip
 from communications import services as communications
+from communications.forms import ActionCommentForm
 from communications.models import ActionItem, ActionStatus, Party
+from communications.selectors import action_history
 from partnerships.access import get_portal_partnership_or_404, portal_partnerships
+from partnerships.forms import add_service_error
 from partnerships.models import PortalAccess
 from partnerships.views import PartnershipMixin
 
 from . import selectors, services
 from .backends import PortalLinkBackend
-from .forms import InviteForm, LinkRequestForm, PortalConcernForm
+from .forms import (
+    DueDateProposalForm,
+    InviteForm,
+    LinkRequestForm,
+    PortalConcernForm,
+    PortalReplyForm,
+)
 
 
 def tab_context(request: HttpRequest, partnership) -> dict:
@@ -239,7 +249,7 @@ class ActionDoneView(PortalMixin, View):
             services.tell_our_side(
                 partnership=self.partnership,
                 key=f"action:{action.pk}:done",
-                title=f"{request.user} marked done: {action.title}"[:300],
+                title=f"{communications.who(request.user)} marked done: {action.title}"[:300],
                 url=action.get_absolute_url(),
                 by=request.user,
                 activity="action_done",
@@ -292,7 +302,9 @@ class ConcernCreateView(PortalMixin, FormView):
         services.tell_our_side(
             partnership=self.partnership,
             key=f"concern:{concern.pk}:raised",
-            title=f"{self.request.user} raised a concern: {concern.title}"[:300],
+            title=f"{communications.who(self.request.user)} raised a concern: {concern.title}"[
+                :300
+            ],
             url=concern.get_absolute_url(),
             by=self.request.user,
             activity="concern_raised",
@@ -304,3 +316,206 @@ class ConcernCreateView(PortalMixin, FormView):
             f"{timezone.localtime(concern.respond_by):%-d %b %Y, %H:%M}.",
         )
         return redirect(self.back())
+
+
+# The partner's side: their action items ----------------------------------------------------------
+
+
+class ActionView(PortalMixin, TemplateView):
+    """One of their action items: comments both ways, and a new due date to propose."""
+
+    template_name = "portal/action.html"
+
+    @property
+    def action(self) -> ActionItem:
+        if not hasattr(self, "_action"):
+            # Only the action items they own: any other is not theirs, and answers 404.
+            self._action = get_object_or_404(
+                selectors.their_actions(self.partnership, self.contact).select_related(
+                    "created_by"
+                ),
+                pk=self.kwargs["action_pk"],
+            )
+        return self._action
+
+    def url(self, name: str) -> str:
+        return reverse(f"portal:{name}", args=[self.partnership.pk, self.action.pk])
+
+    def get_context_data(self, **kwargs):
+        history = action_history(self.action)
+        return super().get_context_data(
+            partnership=self.partnership,
+            action=self.action,
+            today=timezone.localdate(),
+            pending=next((p for p in history["proposals"] if p.is_pending), None),
+            comment_form=kwargs.pop("comment_form", None)
+            or ActionCommentForm(
+                action=self.url("action_comment"),
+                submit="Send the comment",
+                help_text="We are told at once; comments stay with the action item.",
+            ),
+            propose_form=kwargs.pop("propose_form", None)
+            or DueDateProposalForm(action=self.url("action_due_date")),
+            **history,
+            **kwargs,
+        )
+
+    def tell(self, key: str, title: str, activity: str, **details) -> None:
+        services.tell_our_side(
+            partnership=self.partnership,
+            key=f"action:{self.action.pk}:{key}",
+            title=title[:300],
+            url=self.action.get_absolute_url(),
+            also=[self.action.created_by],
+            by=self.request.user,
+            activity=activity,
+            subject={
+                "type": "action_item",
+                "id": self.action.pk,
+                "title": self.action.title,
+                **details,
+            },
+        )
+
+    def refused(self, form, exc: ValidationError | PermissionDenied, **forms) -> HttpResponse:
+        if isinstance(exc, PermissionDenied):
+            raise Http404("Not your action item.")
+        add_service_error(form, exc)
+        return self.render_to_response(self.get_context_data(**forms))
+
+
+class ActionCommentView(ActionView):
+    http_method_names = ["post", "options"]
+
+    def post(self, request: HttpRequest, partnership_pk: int, action_pk: int) -> HttpResponse:
+        form = ActionCommentForm(request.POST, action=request.path, submit="Send the comment")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(comment_form=form))
+        try:
+            comment = communications.action_comment(
+                action=self.action, by=request.user, body=form.cleaned_data["body"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            return self.refused(form, exc, comment_form=form)
+        self.tell(
+            f"comment:{comment.pk}",
+            f"{communications.who(request.user)} commented on “{self.action.title}”",
+            "action_commented",
+        )
+        messages.success(request, "Your comment is with us.")
+        return redirect(self.url("action") + "#comments")
+
+
+class ActionDueDateView(ActionView):
+    http_method_names = ["post", "options"]
+
+    def post(self, request: HttpRequest, partnership_pk: int, action_pk: int) -> HttpResponse:
+        form = DueDateProposalForm(request.POST, action=request.path)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(propose_form=form))
+        try:
+            proposal = communications.action_propose_due_date(
+                action=self.action,
+                by=request.user,
+                proposed_on=form.cleaned_data["proposed_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            return self.refused(form, exc, propose_form=form)
+        self.tell(
+            f"proposal:{proposal.pk}",
+            f"{communications.who(request.user)} proposes {proposal.proposed_on:%-d %b %Y} "
+            f"for “{self.action.title}”",
+            "due_date_proposed",
+            proposed_on=proposal.proposed_on,
+        )
+        messages.success(request, "Your proposal is with us: we answer here.")
+        return redirect(self.url("action"))
+
+
+# The partner's side: shared discussions ----------------------------------------------------------
+
+
+class ThreadListView(PortalMixin, ListView):
+    template_name = "portal/thread_list.html"
+    paginate_by = 20
+    context_object_name = "threads"
+
+    def get_queryset(self):
+        return selectors.shared_threads(self.partnership)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partnership=self.partnership, **kwargs)
+
+
+class ThreadView(PortalMixin, TemplateView):
+    """A discussion we share: read it, reply, mention our people on the partnership."""
+
+    template_name = "portal/thread.html"
+    replies_per_page = 50
+
+    @property
+    def thread(self):
+        if not hasattr(self, "_thread"):
+            # Only shared ones: an unshared discussion is not there for them, and answers 404.
+            self._thread = get_object_or_404(
+                selectors.shared_threads(self.partnership), pk=self.kwargs["thread_pk"]
+            )
+        return self._thread
+
+    def get_context_data(self, **kwargs):
+        replies = self.thread.replies.select_related(
+            "author__partner_contact__organization"
+        ).order_by("created_at", "pk")
+        paginator = Paginator(replies, self.replies_per_page)
+        number = self.request.GET.get("page")
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        mentionable = list(communications.mentionable(self.partnership))
+        return super().get_context_data(
+            partnership=self.partnership,
+            thread=self.thread,
+            replies=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            form=kwargs.pop("form", None)
+            or PortalReplyForm(action=self.request.path, mentionable=mentionable),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, partnership_pk: int, thread_pk: int) -> HttpResponse:
+        mentionable = list(communications.mentionable(self.partnership))
+        form = PortalReplyForm(request.POST, action=request.path, mentionable=mentionable)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            posted = communications.thread_reply(
+                thread=self.thread, by=request.user, body=form.cleaned_data["body"]
+            )
+        except PermissionDenied:
+            raise Http404("This discussion is not shared with you.") from None
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        services.tell_our_side(
+            partnership=self.partnership,
+            key=f"thread:{self.thread.pk}:reply:{posted.post.pk}:portal",
+            title=f"{communications.who(request.user)} replied in “{self.thread.title}”"[:300],
+            url=f"{self.thread.get_absolute_url()}?page=last#reply-{posted.post.pk}",
+            also=[self.thread.author],
+            told=posted.notified,
+            by=request.user,
+            activity="discussion_replied",
+            subject={"type": "discussion", "id": self.thread.pk, "title": self.thread.title},
+        )
+        messages.success(request, "Your reply is posted.")
+        if posted.notified:
+            names = ", ".join(str(u) for u in posted.notified)
+            messages.success(request, f"We told {names}.")
+        for name in posted.unknown:
+            messages.warning(
+                request,
+                f"Nobody was told for “@{name}”: mention one of our team on this partnership "
+                "as shown under the reply box.",
+            )
+        return redirect(f"{request.path}?page=last#reply-{posted.post.pk}")

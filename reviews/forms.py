@@ -34,7 +34,7 @@ class KPIForm(forms.ModelForm):
         model = KPI
         fields = [
             "name", "unit", "direction", "baseline", "target", "red_flag", "frequency", "owner",
-            "objective",
+            "objective", "shared",
         ]  # fmt: skip
         error_messages = {f: NUMBER for f in ("baseline", "target", "red_flag")}
         widgets = {"direction": forms.RadioSelect}
@@ -66,6 +66,7 @@ class KPIForm(forms.ModelForm):
             ),
             Row(Column("frequency", css_class="col-md-4"), Column("owner", css_class="col-md-8")),
             "objective",
+            "shared",
             _buttons(submit, cancel_url),
         )
 

@@ -76,6 +76,11 @@ class KPI(models.Model):
         related_name="owned_kpis",
         help_text="Who records its measurements on our side.",
     )
+    shared = models.BooleanField(
+        "share with the partner",
+        default=False,
+        help_text="The partner's people see it, with its trend, in their portal.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

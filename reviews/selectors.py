@@ -44,6 +44,16 @@ def kpis_for_list(partnership: Partnership) -> QuerySet[KPI]:
     )
 
 
+def shared_kpis(partnership: Partnership) -> list[KPI]:
+    """The KPIs we share with the partner, decorated with their reading and sparkline: two
+    queries for any number of KPIs and measurements."""
+    return decorate(
+        with_latest(KPI.objects.filter(partnership=partnership, shared=True))
+        .prefetch_related(recent_measurements())
+        .order_by("name", "pk")
+    )
+
+
 def recent_measurements() -> Prefetch:
     """Each KPI's last few measurements, newest first, in ``recent`` (for its sparkline)."""
     recent = Measurement.objects.order_by("-period").only("kpi_id", "period", "value")

@@ -30,7 +30,7 @@ from .selectors import with_latest
 
 KPI_FIELDS = frozenset(
     {"objective", "name", "unit", "direction", "baseline", "target", "red_flag", "frequency",
-     "owner"}
+     "owner", "shared"}
 )  # fmt: skip
 
 
@@ -91,6 +91,25 @@ def kpi_update(*, kpi: KPI, by, **fields) -> KPI:
         actor=by,
         url=kpi.get_absolute_url(),
     )
+    return kpi
+
+
+@transaction.atomic
+def kpi_set_shared(*, kpi: KPI, by, shared: bool) -> KPI:
+    """Show the KPI, with its trend, to the partner's people in their portal, or stop."""
+    _refuse_if_ended(kpi.partnership)
+    access.require_visible(by, kpi.partnership, "You cannot change this partnership's KPIs.")
+    if kpi.shared != shared:
+        kpi.shared = shared
+        kpi.save(update_fields=["shared", "updated_at"])
+        record_activity(
+            partnership=kpi.partnership,
+            kind="kpi",
+            summary=f"KPI {'shared with' if shared else 'no longer shared with'} the partner: "
+            f"{kpi.name}",
+            actor=by,
+            url=kpi.get_absolute_url(),
+        )
     return kpi
 
 

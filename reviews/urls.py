@@ -17,6 +17,7 @@ urlpatterns = [
     path(K, views.KPIDetailView.as_view(), name="kpi"),
     path(K + "edit/", views.KPIUpdateView.as_view(), name="kpi_edit"),
     path(K + "delete/", views.KPIDeleteView.as_view(), name="kpi_delete"),
+    path(K + "share/", views.KPIShareView.as_view(), name="kpi_share"),
     path(
         P + "measurements/<int:measurement_pk>/edit/",
         views.MeasurementUpdateView.as_view(),

@@ -180,6 +180,29 @@ class KPIDeleteView(KPIMixin, View):
         return redirect(tab_url(self.partnership))
 
 
+class KPIShareView(KPIMixin, View):
+    """One click on the KPI's page: the partner sees it in their portal, or no longer does."""
+
+    def post(self, request: HttpRequest, partnership_pk: int, kpi_pk: int) -> HttpResponse:
+        choice = request.POST.get("shared")
+        if choice not in ("0", "1"):
+            messages.error(request, "Choose whether to share the KPI with the partner.")
+            return redirect(self.kpi)
+        try:
+            services.kpi_set_shared(kpi=self.kpi, by=request.user, shared=choice == "1")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.kpi)
+        if self.kpi.shared:
+            messages.success(
+                request,
+                f"“{self.kpi}” is shared: the partner sees it, with its trend, in the portal.",
+            )
+        else:
+            messages.success(request, f"“{self.kpi}” is no longer shared with the partner.")
+        return redirect(self.kpi)
+
+
 class KPIDetailView(KPIMixin, TemplateView):
     """A KPI: its trend, its measurements (paginated), and the form to record the next one."""
 

@@ -18,3 +18,8 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.requestSubmit());
   });
 });
+
+// A secret shown once (a new API token): focusing the field selects it, ready to copy.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("[data-select-on-focus]")) event.target.select();
+});

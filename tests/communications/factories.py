@@ -3,7 +3,15 @@ import datetime
 import factory
 from django.utils import timezone
 
-from communications.models import ActionItem, CheckIn, Concern, Reply, Thread
+from communications.models import (
+    ActionComment,
+    ActionItem,
+    CheckIn,
+    Concern,
+    DueDateProposal,
+    Reply,
+    Thread,
+)
 
 from ..factories import PartnershipFactory, executive
 
@@ -63,3 +71,22 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     thread = factory.SubFactory(ThreadFactory)
     body = "Agreed."
     author = factory.LazyAttribute(lambda o: o.thread.author)
+
+
+class ActionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionComment
+
+    action = factory.SubFactory(ActionItemFactory)
+    body = "On track."
+    author = factory.LazyAttribute(lambda o: o.action.created_by)
+
+
+class DueDateProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DueDateProposal
+
+    action = factory.SubFactory(ActionItemFactory)
+    proposed_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
+    previous_due_on = factory.LazyAttribute(lambda o: o.action.due_on)
+    proposed_by = factory.LazyAttribute(lambda o: o.action.created_by)

@@ -8,6 +8,7 @@ from django.test import Client
 from ..access import OBJECT_MAKERS, every_route, is_portal, portal_routes
 from ..factories import ContactFactory
 from .factories import delivered_link, invite, live_partnership, sign_in_with
+from .walk import PORTAL_OWN_OBJECTS, ROUTE_ARGUMENTS
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,10 @@ PORTAL = portal_routes()
 INTERNAL = [r for r in every_route() if not is_portal(r) and r.name not in {"accounts:logout"}]
 
 
-def _url(route, partnership) -> str:
+def _url(route, partnership, contact_user=None) -> str:
+    if route.name in PORTAL_OWN_OBJECTS:
+        # Their own action item, a shared discussion: what the invited contact may open.
+        return route.url(ROUTE_ARGUMENTS[route.name](partnership, contact_user))
     values = {}
     for argument in route.arguments:
         if argument == "partnership_pk":
@@ -49,8 +53,8 @@ def test_there_are_portal_routes_to_walk():
 def test_only_a_contact_invited_to_the_partnership_reaches_its_portal_urls(
     route, partnership, alice, bob
 ):
-    url = _url(route, partnership)
     invited = _signed_in(partnership, bob)
+    url = _url(route, partnership, partnership.portal_accesses.get().contact.user)
     assert invited.get(url).status_code in (200, 405), url
 
     elsewhere = live_partnership(alice, [bob])
@@ -80,7 +84,8 @@ def test_a_revoked_contact_reaches_none_of_them(partnership, alice, bob):
     invite(second, bob, contact=contact)
     services.revoke(access=partnership.portal_accesses.get(), by=bob)
     for route in PORTAL:
-        assert browser.get(_url(route, partnership)).status_code == 404, route.name
+        url = _url(route, partnership, contact.user)
+        assert browser.get(url).status_code == 404, route.name
 
 
 @pytest.mark.parametrize("route", INTERNAL, ids=lambda r: r.name)

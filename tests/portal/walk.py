@@ -47,6 +47,15 @@ def _their_action(partnership, user) -> dict:
     return {"partnership_pk": partnership.pk, "action_pk": action.pk}
 
 
+def _shared_thread(partnership, user) -> dict:
+    from tests.communications.factories import ThreadFactory
+
+    thread = ThreadFactory(
+        partnership=partnership, shared=True, author=partnership.executive_sponsor
+    )
+    return {"partnership_pk": partnership.pk, "thread_pk": thread.pk}
+
+
 def _link(partnership, user) -> dict:
     from sesame.utils import get_token
 
@@ -65,14 +74,31 @@ ROUTE_ARGUMENTS = {
     "portal:resend": _invited,
     "portal:revoke": _invited,
     "portal:action_done": _their_action,
+    "portal:action": _their_action,
+    "portal:action_comment": _their_action,
+    "portal:action_due_date": _their_action,
+    "portal:thread": _shared_thread,
     "portal:link": _link,
 }
 
 # The portal's forms are walked as the partner contact they are for.
 WALK_AS = {
     "portal:action_done": partner_contact,
+    "portal:action_comment": partner_contact,
+    "portal:action_due_date": partner_contact,
     "portal:concern_create": partner_contact,
+    "portal:thread": partner_contact,
     "portal:link": partner_contact,
+}
+
+# Portal routes whose objects must be the partner contact's own (their action item, a shared
+# discussion): the portal walk makes them with ROUTE_ARGUMENTS, as the contact invited.
+PORTAL_OWN_OBJECTS = {
+    "portal:action_done",
+    "portal:action",
+    "portal:action_comment",
+    "portal:action_due_date",
+    "portal:thread",
 }
 
 NOT_PARTNERSHIP_ROUTES = {"portal:link"}

@@ -22,7 +22,7 @@ from reviews import services as reviews
 from webhooks.models import Delivery, Event, EventType
 
 from ..agreements.factories import complete_agreement
-from ..communications.factories import ActionItemFactory
+from ..communications.factories import ActionItemFactory, ThreadFactory
 from ..factories import ContactFactory, OrganizationFactory, PartnershipFactory
 from ..planning.conftest import signed
 from ..planning.factories import MilestoneFactory
@@ -220,6 +220,33 @@ def test_partner_activity_a_concern_raised_in_the_portal(hub, active, partner):
     event = only(EventType.PARTNER_ACTIVITY, active)
     assert event.data["activity"] == "concern_raised"
     assert only(EventType.CONCERN_RAISED, active).data["concern"]["raised_by"] == "partner"
+
+
+def test_partner_activity_a_comment_a_proposed_date_and_a_reply_in_the_portal(
+    hub, active, partner, alice
+):
+    action = ActionItemFactory(
+        partnership=active, party="partner", owner=None, owner_contact=partner.contact
+    )
+    base = f"/portal/{active.pk}/actions/{action.pk}"
+    assert partner.post(f"{base}/comment/", {"body": "Next week."}).status_code == 302
+    later = TODAY() + datetime.timedelta(days=30)
+    proposed = {"proposed_on": later.isoformat(), "reason": "Customs"}
+    assert partner.post(f"{base}/due-date/", proposed).status_code == 302
+    thread = ThreadFactory(partnership=active, author=alice, shared=True, title="Labels")
+    reply = {"body": "The labels are fixed."}
+    assert partner.post(f"/portal/{active.pk}/discussion/{thread.pk}/", reply).status_code == 302
+    events = Event.objects.filter(type=EventType.PARTNER_ACTIVITY).order_by("occurred_at")
+    assert [e.data["activity"] for e in events] == [
+        "action_commented",
+        "due_date_proposed",
+        "discussion_replied",
+    ]
+    commented, proposal, replied = events
+    assert commented.data["subject"]["id"] == action.pk
+    assert proposal.data["subject"]["proposed_on"] == later.isoformat()
+    assert replied.data["subject"] == {"type": "discussion", "id": thread.pk, "title": "Labels"}
+    assert all(e.data["by"]["id"] == partner.contact.user.pk for e in events)
 
 
 def test_every_event_type_is_covered_here():
