@@ -5,9 +5,11 @@ partnership), 429 too fast."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions, status
+
+from partnerships.views import page_not_found as pages_not_found
 
 
 class Unprocessable(exceptions.ValidationError):
@@ -47,3 +49,12 @@ class AccordExceptionHandler(ExceptionHandler):
         if isinstance(exc, DjangoValidationError):
             return Unprocessable(as_detail(exc))
         return exc
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for a URL no route matches (``/api/v1/partnerships/abc/``): JSON in the API's
+    error form under ``/api/``, the product's page elsewhere."""
+    if request.path.startswith("/api/"):
+        error = {"code": "not_found", "detail": "No such endpoint.", "attr": None}
+        return JsonResponse({"type": "client_error", "errors": [error]}, status=404)
+    return pages_not_found(request, exception)

@@ -6,8 +6,9 @@ from . import pages, views
 
 app_name = "api"
 
-P = r"partnerships/(?P<partnership_pk>\d+)/"
-router = SimpleRouter(trailing_slash=True)
+# Path converters, not regexes: the schema then says the ids are integers.
+P = "partnerships/<int:partnership_pk>/"
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("contacts", views.ContactViewSet, basename="contact")
@@ -15,7 +16,7 @@ router.register("notices", views.NoticeViewSet, basename="notice")
 router.register(P + "objectives", views.ObjectiveViewSet, basename="objective")
 router.register(P + "kpis", views.KPIViewSet, basename="kpi")
 router.register(
-    P + r"kpis/(?P<kpi_pk>\d+)/measurements", views.MeasurementViewSet, basename="measurement"
+    P + "kpis/<int:kpi_pk>/measurements", views.MeasurementViewSet, basename="measurement"
 )
 router.register(P + "check-ins", views.CheckInViewSet, basename="check-in")
 router.register(P + "action-items", views.ActionItemViewSet, basename="action-item")

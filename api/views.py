@@ -12,7 +12,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_serializers import ValidationErrorResponseSerializer
 from rest_framework import mixins, status, viewsets
@@ -34,6 +33,7 @@ from reminders.models import Reminder
 from reviews import services as reviews
 from reviews.models import KPI, Measurement, Review, Snapshot
 
+from . import filters as strict
 from . import serializers as s
 from .errors import Unprocessable, as_detail
 
@@ -125,7 +125,7 @@ class PartnershipViewSet(
     filterset_class = PartnershipApiFilter
     ordering_fields = ["name", "stage", "tier", "updated_at", "next_check_in_due", "created_at"]
     ordering = ["name"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -190,7 +190,7 @@ class OrganizationViewSet(Base, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["size"]
     ordering_fields = ["name", "created_at"]
     ordering = ["name"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
 
 class ContactViewSet(Base, viewsets.ReadOnlyModelViewSet):
@@ -199,7 +199,7 @@ class ContactViewSet(Base, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["organization"]
     ordering_fields = ["name"]
     ordering = ["name", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
 
 # Inside a partnership ------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class ObjectiveViewSet(InPartnership, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["party", "category"]
     ordering_fields = ["due_date", "title"]
     ordering = ["party", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -230,7 +230,7 @@ class KPIViewSet(InPartnership, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.KPISerializer
     ordering_fields = ["name", "updated_at"]
     ordering = ["name", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -313,7 +313,7 @@ class CheckInViewSet(InPartnership, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind", "shared"]
     ordering_fields = ["held_on"]
     ordering = ["-held_on", "-pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -351,7 +351,7 @@ class ActionItemViewSet(InPartnership, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "party", "owner"]
     ordering_fields = ["due_on", "created_at"]
     ordering = ["due_on", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -402,7 +402,7 @@ class ConcernViewSet(InPartnership, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["severity", "raised_by", "kind"]
     ordering_fields = ["raised_at", "resolve_by"]
     ordering = ["-raised_at", "-pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -447,7 +447,7 @@ class ReviewViewSet(InPartnership, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind"]
     ordering_fields = ["due_on", "held_on"]
     ordering = ["-due_on", "-pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if _fake(self):
@@ -484,8 +484,8 @@ class HealthView(InPartnership, APIView):
 # The user's own ------------------------------------------------------------------------------
 
 
-class NoticeFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Unread")
+class NoticeFilter(strict.FilterSet):
+    unread = strict.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Unread")
 
     class Meta:
         model = Reminder

@@ -22,5 +22,5 @@ urlpatterns = [
     path("", include("reminders.urls")),
 ]
 
-handler404 = "partnerships.views.page_not_found"
+handler404 = "api.errors.page_not_found"
 handler500 = "partnerships.views.server_error"

@@ -230,3 +230,29 @@ def test_every_list_runs_the_same_queries_whatever_its_length(alice, bob, bobs_p
         PartnershipFactory(executive_sponsor=alice, managers=[bob])
     many = {url: _queries(client, url) for url in lists}
     assert many == few
+
+
+def test_a_page_size_or_a_yes_no_filter_it_cannot_read_is_a_400_naming_it(
+    bob_api, bobs_partnership
+):
+    for query, attr in (
+        ({"page_size": "abc"}, "page_size"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 101}, "page_size"),
+    ):
+        answer = bob_api.get(LIST, query)
+        assert answer.status_code == 400 and answer.json()["errors"][0]["attr"] == attr
+    assert bob_api.get(LIST, {"page_size": 100}).status_code == 200
+    check_ins = f"{LIST}{bobs_partnership.pk}/check-ins/"
+    for value, status in (("yes", 400), ("null", 400), ("true", 200), ("false", 200), ("", 200)):
+        assert bob_api.get(check_ins, {"shared": value}).status_code == status, value
+    unread = bob_api.get("/api/v1/notices/", {"unread": "maybe"}).json()["errors"]
+    assert unread == [{"code": "invalid", "detail": "Use true or false.", "attr": "unread"}]
+
+
+def test_a_path_no_route_matches_is_a_json_404_under_the_api_and_a_page_elsewhere(bob_api, client):
+    answer = bob_api.get(f"{LIST}abc/")
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert answer.json()["errors"][0]["code"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -1,0 +1,52 @@
+"""Filters that refuse what they cannot read: django-filter's boolean filter takes ``?shared=yes``
+or ``?unread=null`` as "no filter" and answers with everything, so a client's typo looks like an
+empty filter. Here such a value is a 400 naming the parameter."""
+
+from django import forms
+from django.db import models
+from django_filters import rest_framework as filters
+
+TRUE, FALSE = ("true", "True", "1"), ("false", "False", "0")
+
+
+class BooleanText(forms.TextInput):
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    widget = BooleanText
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in TRUE:
+            return True
+        if value in FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # django-filter's DRF flavour reads the value with a widget that turns what it cannot
+        # read into None; this one hands the field the text as sent.
+        kwargs["widget"] = BooleanText
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": BooleanFilter},
+    }
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    filterset_base = FilterSet
