@@ -12,9 +12,10 @@ benchmarks/README.md keeps the last figures.
    at N = 1,000; the number of SQL queries must not move.
 2. EXPLAIN (ANALYZE) of every query of those pages at N = 1,000: no sequential scan over a large
    table (more than 5,000 rows).
-3. Speed under gunicorn (2 sync workers) with wrk, 4 connections for 30 s on loopback,
-   authenticated by the session cookie of a force_login: the dashboard's p95 under 300 ms, the
-   partnership list (25 rows) at 150 requests/s or more, a partnership's overview at 250 or more.
+3. Speed against bare Django (benchmarks/bare/, seeded at the same N) in the same run: both under
+   gunicorn (2 sync workers), wrk with 4 connections, rounds interleaved (Accord, bare, Accord,
+   bare). Goals are ratios: the partnership list, the overview and the API's list each at 0.8x
+   their bare counterpart or better; the dashboard's p95 under 150 ms.
 """
 
 import os
@@ -31,8 +32,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from _machine import (  # noqa: E402 (benchmarks/, the script's own folder)
-    backend_pids,
-    children,
     cpu_model,
     cpu_pressure,
     memory_gb,
@@ -43,7 +42,13 @@ from _machine import (  # noqa: E402 (benchmarks/, the script's own folder)
 DB_NAME = os.environ.get("ACCORD_BENCH_DB", "accord_portfolio_bench")
 PG = os.environ.get("ACCORD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SMALL, LARGE = 10, int(os.environ.get("ACCORD_BENCH_PARTNERSHIPS", "1000"))
-DURATION = os.environ.get("ACCORD_BENCH_DURATION", "30s")
+DURATION = os.environ.get("ACCORD_BENCH_DURATION", "15s")
+ROUNDS = int(os.environ.get("ACCORD_BENCH_ROUNDS", "2"))
+BENCH_DIR = Path(__file__).resolve().parent
+BARE_DB = os.environ.get("ACCORD_BENCH_BARE_DB", "accord_bare_bench")
+# Goals: Accord's page at this share of bare Django's requests/s in the same run, or better.
+RATIO = 0.8
+P95_MS = 150
 CONNECTIONS = 4
 WORKERS = 2
 LARGE_TABLE_ROWS = 5000
@@ -66,6 +71,8 @@ os.environ.update(
         "DJANGO_DEBUG": "0",
         "DJANGO_LOG_LEVEL": "ERROR",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # No per-token limit: wrk is one token asking as fast as it can.
+        "ACCORD_API_RATE": "",
     }
 )
 
@@ -161,43 +168,16 @@ def explain(targets: dict[str, tuple]) -> list[str]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time used so far by these processes (utime + stime, in seconds)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
-
-
-def serving_pids(server_pid: int) -> tuple[list[int], list[int]]:
-    """gunicorn's master and workers; the PostgreSQL backends of this database."""
-    return [server_pid, *children(server_pid)], backend_pids(PG, DB_NAME)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wrk(url: str, cookie: str, script: str) -> dict[str, float]:
+def wrk(url: str, headers: list[str], script: str) -> dict[str, float]:
     out = subprocess.run(
         [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", script,
-         "-H", f"Cookie: {cookie}", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-
-
-def wrk_once(url: str, cookie: str, script: str) -> dict[str, float]:
-    out = subprocess.run(
-        [WRK, "-t1", "-c1", "-d10s", "-s", script, "-H", f"Cookie: {cookie}", url],
+         *[arg for header in headers for arg in ("-H", header)], url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
@@ -266,79 +246,165 @@ def main() -> None:
     client = Client()
     client.force_login(coo)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    connection.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *GUNICORN_ARGS],
-        cwd=PROJECT_DIR, env=os.environ.copy(),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA)
-        urls = {
-            "dashboard": targets["dashboard (COO)"][1],
-            "partnership list": targets["partnership list (COO)"][1],
-            "overview": targets["overview"][1],
-        }
-        urls = {name: url for name, url in urls.items() if name.split()[-1] in SPEED_PAGES}
-        import urllib.request
+    from api import tokens
 
-        for url in urls.values():  # warm both workers: connections, templates, caches
-            for _ in range(10):
-                request = urllib.request.Request(base + url, headers={"Cookie": cookie})
-                with urllib.request.urlopen(request) as response:
-                    assert response.status == 200 and response.url.endswith(url), response.url
+    token = tokens.token_create(user=coo, name="benchmark", read_only=True).secret
+    connection.close()
+    bare = prepare_bare(LARGE, fresh)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    accord_port, bare_port = free_port(), free_port()
+    servers = [
+        serve("config.wsgi", accord_port, PROJECT_DIR, os.environ.copy()),
+        serve("bare.wsgi", bare_port, BENCH_DIR, bare_env()),
+    ]
+    a, b = f"http://127.0.0.1:{accord_port}", f"http://127.0.0.1:{bare_port}"
+    accord_cookie, token_header = [f"Cookie: {cookie}"], [f"Authorization: Bearer {token}"]
+    bare_cookie = [f"Cookie: {bare['cookie']}"]
+    live = targets["overview"][1]
+    # name: (Accord's URL and headers, bare Django's counterpart or None, the goal)
+    plan = {
+        "partnership list": ((a + "/partnerships/", accord_cookie),
+                             (b + "/partners/", bare_cookie), RATIO),
+        "overview": ((a + live, accord_cookie), (b + f"/partners/{bare['pk']}/", bare_cookie),
+                     RATIO),
+        "API list": ((a + "/api/v1/partnerships/", token_header),
+                     (b + "/api/partners/", bare_cookie), RATIO),
+        "dashboard": ((a + "/dashboard/", accord_cookie), None, None),
+    }  # fmt: skip
+    plan = {name: row for name, row in plan.items() if name.split()[-1] in SPEED_PAGES}
+    try:
+        for (url, headers), counterpart, _ in plan.values():
+            warm(url, headers)
+            if counterpart:
+                warm(*counterpart)
         prioritise_backends(PG, DB_NAME, NICE)
+        prioritise_backends(PG, BARE_DB, NICE)
         print(
-            f"\n3. gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections, {DURATION}, "
-            f"loopback ({'nice ' + str(NICE) if NICE else 'no priority'}; load average {load()}; "
-            f"CPU pressure {cpu_pressure()})"
+            f"\n3. gunicorn {WORKERS} sync workers each (Accord and bare Django); wrk "
+            f"{CONNECTIONS} connections, {DURATION} a run, {ROUNDS} rounds interleaved "
+            f"(Accord, bare, Accord, bare), loopback "
+            f"({'nice ' + str(NICE) if NICE else 'no priority'}; load average {load()})"
         )
-        results = {}
-        for name, url in urls.items():
-            # What a request costs in CPU (gunicorn and PostgreSQL), whatever else the machine
-            # runs: one connection for 10 s, CPU time used over requests served.
-            web, db = serving_pids(server.pid)
-            before = cpu_seconds(web), cpu_seconds(db)
-            single = wrk_once(base + url, cookie, script.name)
-            web_ms = (cpu_seconds(web) - before[0]) / single["requests"] * 1000
-            db_ms = (cpu_seconds(db) - before[1]) / single["requests"] * 1000
-            per_request = web_ms + db_ms
-            print(
-                f"  {name:18} {per_request:5.1f} ms of CPU per request: gunicorn {web_ms:.1f}, "
-                f"PostgreSQL {db_ms:.1f} (≈ {2000 / per_request:4.0f} req/s on 2 free cores)"
-            )
-            result = wrk(base + url, cookie, script.name)
-            results[name] = result
-            print(
-                f"  {name:18} {result['rps']:7.1f} req/s  p50 {result['p50']:6.1f} ms  "
-                f"p90 {result['p90']:6.1f}  p95 {result['p95']:6.1f}  p99 {result['p99']:6.1f}  "
-                f"({int(result['requests']):,} requests, {int(result['non2xx'])} non-2xx, "
-                f"{int(result['errors'])} errors)"
-            )
-            assert result["non2xx"] == 0 and result["errors"] == 0, result
-        print(f"load average after: {load()}; CPU pressure {cpu_pressure()}")
-        limits = {
-            "dashboard": ("p95 < 300 ms", lambda r: r["p95"] < 300),
-            "partnership list": (">= 150 req/s", lambda r: r["rps"] >= 150),
-            "overview": (">= 250 req/s", lambda r: r["rps"] >= 250),
-        }
-        checks = [(f"{name} {limits[name][0]}", limits[name][1](r)) for name, r in results.items()]
+        print(f"  CPU pressure before: {cpu_pressure()}")
+        results: dict[str, dict[str, list]] = {name: {"accord": [], "bare": []} for name in plan}
+        for round_ in range(1, ROUNDS + 1):
+            for name, ((url, headers), counterpart, _) in plan.items():
+                sides = [("accord", url, headers)]
+                if counterpart:
+                    sides.append(("bare", *counterpart))
+                for side, side_url, side_headers in sides:
+                    result = wrk(side_url, side_headers, script.name)
+                    assert result["non2xx"] == 0 and result["errors"] == 0, (name, side, result)
+                    results[name][side].append(result)
+                    print(
+                        f"  round {round_}  {name:17} {side:6} {result['rps']:7.1f} req/s  "
+                        f"p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f}  "
+                        f"p99 {result['p99']:6.1f}  ({int(result['requests']):,} requests)"
+                    )
+        print(f"  CPU pressure after: {cpu_pressure()}; load average {load()}")
+        print(f"\n  Summary at N = {LARGE:,} (medians of the rounds)")
+        checks = []
+        for name, (_, counterpart, goal) in plan.items():
+            accord = median(r["rps"] for r in results[name]["accord"])
+            p95 = median(r["p95"] for r in results[name]["accord"])
+            if counterpart:
+                ratios = [
+                    x["rps"] / y["rps"]
+                    for x, y in zip(results[name]["accord"], results[name]["bare"], strict=True)
+                ]
+                ratio = median(ratios)
+                bare_rps = median(r["rps"] for r in results[name]["bare"])
+                print(
+                    f"  {name:17} Accord {accord:7.1f} req/s, bare {bare_rps:7.1f} req/s: "
+                    f"ratio {ratio:.2f} (rounds {', '.join(f'{r:.2f}' for r in ratios)})"
+                )
+                checks.append((f"{name} ratio {ratio:.2f} >= {goal}", ratio >= goal))
+            else:
+                print(f"  {name:17} Accord {accord:7.1f} req/s, p95 {p95:.1f} ms")
+                checks.append((f"{name} p95 {p95:.1f} ms < {P95_MS}", p95 < P95_MS))
         for label, ok in checks:
             print(f"  {'PASS' if ok else 'FAIL'}  {label}")
         if not all(ok for _, ok in checks):
             sys.exit(1)
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=15)
+
+
+def median(values) -> float:
+    import statistics
+
+    return statistics.median(list(values))
+
+
+def bare_env() -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(DJANGO_SETTINGS_MODULE="bare.settings", BARE_DATABASE_URL=f"{PG}/{BARE_DB}")
+    return env
+
+
+BARE_SETUP = """
+import json, django
+django.setup()
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from bare.models import Partner
+from bare.seed import seed
+call_command("migrate", verbosity=0)  # auth and sessions first: bare has no migrations
+call_command("migrate", run_syncdb=True, verbosity=0)
+seed({n})
+from django.db import connection
+connection.cursor().execute("VACUUM ANALYZE")
+client = Client()
+client.force_login(User.objects.get(username="bench"))
+print(json.dumps({{"cookie": "sessionid=" + client.cookies["sessionid"].value,
+                  "pk": Partner.objects.order_by("pk")[7].pk}}))
+"""
+
+
+def prepare_bare(n: int, fresh: bool) -> dict:
+    """Bare Django's database at the same scale (seeded in a process of its own: one process
+    cannot hold two Django projects)."""
+    if fresh:
+        recreate_database(PG, BARE_DB)
+    out = subprocess.run(
+        [sys.executable, "-c", BARE_SETUP.format(n=n)], cwd=BENCH_DIR, env=bare_env(),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        sys.exit(f"bare Django's setup failed:\n{out.stderr}")
+    out = out.stdout
+    import json
+
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def serve(module: str, port: int, cwd: Path, env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", module, "--workers", str(WORKERS),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *GUNICORN_ARGS],
+        cwd=cwd, env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{module} did not start on port {port}")
+
+
+def warm(url: str, headers: list[str]) -> None:
+    """Both workers: connections, templates, prepared statements, caches."""
+    import urllib.request
+
+    for _ in range(10):
+        request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200 and response.url == url, (url, response.url)
 
 
 if __name__ == "__main__":
