@@ -10,3 +10,8 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]
+
+urlpatterns += [
+    path("sso/start/", views.SsoStartView.as_view(), name="sso_start"),
+    path("sso/callback/", views.SsoCallbackView.as_view(), name="sso_callback"),
+]
