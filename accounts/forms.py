@@ -69,3 +69,20 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save"))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, submit: str = "Continue", help_text: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's own form carries next and the CSRF token
+        self.helper.add_input(Submit("submit", submit))

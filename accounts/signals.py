@@ -6,3 +6,7 @@ sign_in_unlocked = Signal()
 
 # Sent with request and reason (the words the page shows) when a single sign-on is refused.
 sso_refused = Signal()
+
+# Sent with user, what ("enrolled", "recovery code used", "reset", "turned off") and by (who
+# did it) whenever someone's second factor changes.
+second_factor_changed = Signal()

@@ -15,3 +15,15 @@ urlpatterns += [
     path("sso/start/", views.SsoStartView.as_view(), name="sso_start"),
     path("sso/callback/", views.SsoCallbackView.as_view(), name="sso_callback"),
 ]
+
+urlpatterns += [
+    path("second-factor/", views.mfa_settings, name="mfa"),
+    path("second-factor/enrol/", views.mfa_enrol, name="mfa_enrol"),
+    path("second-factor/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path(
+        "second-factor/recovery-codes.txt",
+        views.mfa_recovery_codes_download,
+        name="mfa_recovery_codes_download",
+    ),
+    path("second-factor/verify/", views.mfa_verify, name="mfa_verify"),
+]

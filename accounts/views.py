@@ -1,21 +1,30 @@
+import functools
 import logging
+from base64 import b32encode
 from urllib.parse import urlencode
 
 import requests
+import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import UpdateView, View
+from django_otp.plugins.otp_static.models import StaticToken
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from . import signals, sso
-from .forms import AccordPasswordChangeForm, ProfileForm, SignInForm
+from . import mfa, signals, sso
+from .forms import AccordPasswordChangeForm, CodeForm, ProfileForm, SignInForm
 from .models import User
+from .throttle import lockout_response
 
 log = logging.getLogger(__name__)
 
@@ -137,3 +146,136 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         response = super().login_success()
         self.request.session["sso_amr"] = getattr(self.user, "sso_amr", [])
         return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def factor_given(view):
+    """A session that still owes its factor may only give it: not enrol a new one in its place,
+    nor turn it off, nor make new recovery codes."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.session.get(mfa.PENDING) == mfa.VERIFY:
+            return redirect("accounts:mfa_verify")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@factor_given
+def mfa_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST" and request.POST.get("action") == "turn_off":
+        if mfa.required_for(user):
+            messages.error(request, "Your role requires a second factor: it stays on.")
+        elif mfa.has_factor(user):
+            mfa.reset(user=user, by=user)
+            messages.success(request, "Your second factor is turned off.")
+        return redirect("accounts:mfa")
+    if request.method == "POST" and request.POST.get("action") == "new_codes":
+        if mfa.has_factor(user):
+            request.session[NEW_CODES] = mfa.new_recovery_codes(user)
+            return redirect("accounts:mfa_recovery_codes")
+        return redirect("accounts:mfa")
+    context = {
+        "device": mfa.totp_device(user),
+        "required": mfa.required_for(user),
+        "codes_left": StaticToken.objects.filter(device__user=user).count(),
+    }
+    return render(request, "accounts/mfa.html", context)
+
+
+NEW_CODES = "accord_mfa_new_codes"
+
+
+@factor_given
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if mfa.has_factor(user):
+        messages.info(request, "Your second factor is already on.")
+        return redirect("accounts:mfa")
+    device = mfa.unconfirmed_device(user)
+    form = CodeForm(
+        request.POST or None,
+        submit="Turn on",
+        help_text="The six digits your app shows for Accord now.",
+    )
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm_totp(user=user, device=device, code=form.cleaned_data["code"])
+        if codes is None:
+            form.add_error("code", "That code does not match. Check the app's clock and try again.")
+        else:
+            request.session.pop(mfa.PENDING, None)
+            request.session[NEW_CODES] = codes
+            request.session["accord_mfa_next"] = _safe_next(request)
+            return redirect("accounts:mfa_recovery_codes")
+    url = device.config_url
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": segno.make(url, error="m").svg_inline(scale=5, title="QR code for your app"),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "required": mfa.required_for(user),
+        "next": _safe_next(request),
+    }
+    return render(request, "accounts/mfa_enrol.html", context)
+
+
+@factor_given
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.get(NEW_CODES)
+    if not codes:
+        return redirect("accounts:mfa")
+    if request.method == "POST":
+        # Shown once: after "I have saved them" they are kept only as single-use tokens.
+        request.session.pop(NEW_CODES, None)
+        return redirect(request.session.pop("accord_mfa_next", None) or "accounts:mfa")
+    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
+
+
+@factor_given
+def mfa_recovery_codes_download(request: HttpRequest) -> HttpResponse:
+    codes = request.session.get(NEW_CODES)
+    if not codes:
+        raise Http404
+    text = "Accord recovery codes for {}\nEach works once.\n\n{}\n".format(
+        request.user.email, "\n".join(codes)
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accord-recovery-codes.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.session.get(mfa.PENDING) != mfa.VERIFY:
+        return redirect(_safe_next(request))
+    credentials = {"username": user.email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return lockout_response(request, credentials=credentials)
+    form = CodeForm(
+        request.POST or None,
+        submit="Verify",
+        help_text="The six digits of your authenticator app, or one of your recovery codes.",
+    )
+    if request.method == "POST" and form.is_valid():
+        if mfa.verify(user=user, code=form.cleaned_data["code"]):
+            request.session.pop(mfa.PENDING, None)
+            request.session.cycle_key()
+            return redirect(_safe_next(request))
+        # Counted by axes as a wrong password is: the same limits, lock and unlock.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request, credentials=credentials)
+        form.add_error("code", "That code is not right, or was used already. Try the next one.")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request)})

@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from accounts.signals import sign_in_unlocked, sso_refused
+from accounts.signals import second_factor_changed, sign_in_unlocked, sso_refused
 
 from .models import Action
 from .services import record
@@ -46,6 +46,11 @@ def single_sign_on_refused(sender, request, reason, **kwargs) -> None:
     record(
         Action.SIGN_IN_FAILED, request=request, extra={"method": "single sign-on", "reason": reason}
     )
+
+
+@receiver(second_factor_changed, dispatch_uid="audit-second-factor")
+def second_factor(sender, user, what, by=None, **kwargs) -> None:
+    record(Action.SECOND_FACTOR, actor=by, target=user, extra={"what": what})
 
 
 @receiver(user_logged_out, dispatch_uid="audit-signed-out")
