@@ -14,6 +14,7 @@ from .models import User
 from .signals import second_factor_changed
 
 PENDING = "accord_mfa_pending"
+NEW_CODES = "accord_mfa_new_codes"  # recovery codes just made, until another page is opened
 VERIFY, ENROL = "verify", "enrol"
 RECOVERY_CODES = 10
 
@@ -57,10 +58,26 @@ def new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+class _Refused(Exception):
+    pass
+
+
+def _check(device, code: str) -> bool:
+    """The device's own check, its bookkeeping kept only when the code is right: a wrong code
+    changes nothing here (axes counts it), so a refused form leaves every table as it was."""
+    try:
+        with transaction.atomic():
+            if not device.verify_token(code):
+                raise _Refused
+    except _Refused:
+        return False
+    return True
+
+
 @transaction.atomic
 def confirm_totp(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Turns the factor on if the code is right; returns the recovery codes, shown once."""
-    if not device.verify_token(code.strip().replace(" ", "")):
+    if not _check(device, code.strip().replace(" ", "")):
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -74,10 +91,10 @@ def verify(*, user: User, code: str) -> str | None:
     TOTP code used before (its last_t) and deletes a recovery code once used."""
     code = code.strip().replace(" ", "").replace("-", "")
     device = totp_device(user)
-    if device is not None and code.isdigit() and device.verify_token(code):
+    if device is not None and code.isdigit() and _check(device, code):
         return "totp"
     for static in StaticDevice.objects.filter(user=user):
-        if static.verify_token(code.lower()):
+        if _check(static, code.lower()):
             second_factor_changed.send(sender=User, user=user, what="recovery code used", by=user)
             return "recovery code"
     return None

@@ -28,15 +28,21 @@ class SecondFactorMiddleware:
     """Until a session has given its second factor (or enrolled one, when the role requires
     it), every page leads to that step. What is owed was decided at sign-in (accounts.mfa)."""
 
+    CODES = "/accounts/second-factor/recovery-codes"
     OPEN = ("/accounts/second-factor/", "/accounts/sign-out/", "/static/", "/healthz", "/api/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .mfa import ENROL, PENDING
+        from .mfa import ENROL, NEW_CODES, PENDING
 
-        pending = request.session.get(PENDING) if hasattr(request, "session") else None
+        session = getattr(request, "session", None)
+        if session is None:
+            return self.get_response(request)
+        if NEW_CODES in session and not request.path.startswith(self.CODES):
+            del session[NEW_CODES]  # recovery codes are shown once
+        pending = session.get(PENDING)
         if pending and not request.path.startswith(self.OPEN):
             target = "accounts:mfa_enrol" if pending == ENROL else "accounts:mfa_verify"
             url = reverse(target)

@@ -17,13 +17,17 @@ urlpatterns += [
 ]
 
 urlpatterns += [
-    path("second-factor/", views.mfa_settings, name="mfa"),
-    path("second-factor/enrol/", views.mfa_enrol, name="mfa_enrol"),
-    path("second-factor/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("second-factor/", views.MfaSettingsView.as_view(), name="mfa"),
+    path("second-factor/enrol/", views.MfaEnrolView.as_view(), name="mfa_enrol"),
+    path(
+        "second-factor/recovery-codes/",
+        views.MfaRecoveryCodesView.as_view(),
+        name="mfa_recovery_codes",
+    ),
     path(
         "second-factor/recovery-codes.txt",
-        views.mfa_recovery_codes_download,
+        views.MfaRecoveryCodesDownloadView.as_view(),
         name="mfa_recovery_codes_download",
     ),
-    path("second-factor/verify/", views.mfa_verify, name="mfa_verify"),
+    path("second-factor/verify/", views.MfaVerifyView.as_view(), name="mfa_verify"),
 ]

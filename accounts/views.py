@@ -1,4 +1,3 @@
-import functools
 import logging
 from base64 import b32encode
 from urllib.parse import urlencode
@@ -9,7 +8,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
@@ -157,125 +155,163 @@ def _safe_next(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def factor_given(view):
+class FactorGivenMixin(LoginRequiredMixin):
     """A session that still owes its factor may only give it: not enrol a new one in its place,
     nor turn it off, nor make new recovery codes."""
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.session.get(mfa.PENDING) == mfa.VERIFY:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and request.session.get(mfa.PENDING) == mfa.VERIFY:
             return redirect("accounts:mfa_verify")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+        return super().dispatch(request, *args, **kwargs)
 
 
-@factor_given
-def mfa_settings(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if request.method == "POST" and request.POST.get("action") == "turn_off":
-        if mfa.required_for(user):
-            messages.error(request, "Your role requires a second factor: it stays on.")
-        elif mfa.has_factor(user):
-            mfa.reset(user=user, by=user)
-            messages.success(request, "Your second factor is turned off.")
-        return redirect("accounts:mfa")
-    if request.method == "POST" and request.POST.get("action") == "new_codes":
-        if mfa.has_factor(user):
-            request.session[NEW_CODES] = mfa.new_recovery_codes(user)
+class MfaSettingsView(FactorGivenMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        context = {
+            "device": mfa.totp_device(user),
+            "required": mfa.required_for(user),
+            "codes_left": StaticToken.objects.filter(device__user=user).count(),
+        }
+        return render(request, "accounts/mfa.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user, action = request.user, request.POST.get("action")
+        if not mfa.has_factor(user):
+            messages.error(request, "Your second factor is off already.")
+        elif action == "turn_off":
+            if mfa.required_for(user):
+                messages.error(request, "Your role requires a second factor: it stays on.")
+            else:
+                mfa.reset(user=user, by=user)
+                messages.success(request, "Your second factor is turned off.")
+        elif action == "new_codes":
+            request.session[mfa.NEW_CODES] = mfa.new_recovery_codes(user)
+            request.session["accord_mfa_next"] = reverse("accounts:mfa")
             return redirect("accounts:mfa_recovery_codes")
-        return redirect("accounts:mfa")
-    context = {
-        "device": mfa.totp_device(user),
-        "required": mfa.required_for(user),
-        "codes_left": StaticToken.objects.filter(device__user=user).count(),
-    }
-    return render(request, "accounts/mfa.html", context)
-
-
-NEW_CODES = "accord_mfa_new_codes"
-
-
-@factor_given
-def mfa_enrol(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if mfa.has_factor(user):
-        messages.info(request, "Your second factor is already on.")
-        return redirect("accounts:mfa")
-    device = mfa.unconfirmed_device(user)
-    form = CodeForm(
-        request.POST or None,
-        submit="Turn on",
-        help_text="The six digits your app shows for Accord now.",
-    )
-    if request.method == "POST" and form.is_valid():
-        codes = mfa.confirm_totp(user=user, device=device, code=form.cleaned_data["code"])
-        if codes is None:
-            form.add_error("code", "That code does not match. Check the app's clock and try again.")
         else:
-            request.session.pop(mfa.PENDING, None)
-            request.session[NEW_CODES] = codes
-            request.session["accord_mfa_next"] = _safe_next(request)
-            return redirect("accounts:mfa_recovery_codes")
-    url = device.config_url
-    secret = b32encode(device.bin_key).decode()
-    context = {
-        "form": form,
-        "qr": segno.make(url, error="m").svg_inline(scale=5, title="QR code for your app"),
-        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        "required": mfa.required_for(user),
-        "next": _safe_next(request),
-    }
-    return render(request, "accounts/mfa_enrol.html", context)
-
-
-@factor_given
-def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
-    codes = request.session.get(NEW_CODES)
-    if not codes:
+            messages.error(request, "Choose turn off or new recovery codes.")
         return redirect("accounts:mfa")
-    if request.method == "POST":
-        # Shown once: after "I have saved them" they are kept only as single-use tokens.
-        request.session.pop(NEW_CODES, None)
-        return redirect(request.session.pop("accord_mfa_next", None) or "accounts:mfa")
-    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
 
 
-@factor_given
-def mfa_recovery_codes_download(request: HttpRequest) -> HttpResponse:
-    codes = request.session.get(NEW_CODES)
-    if not codes:
-        raise Http404
-    text = "Accord recovery codes for {}\nEach works once.\n\n{}\n".format(
-        request.user.email, "\n".join(codes)
-    )
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="accord-recovery-codes.txt"'
-    response["Cache-Control"] = "no-store"
-    return response
+class MfaEnrolView(FactorGivenMixin, View):
+    def _form(self, request: HttpRequest) -> CodeForm:
+        return CodeForm(
+            request.POST or None,
+            submit="Turn on",
+            help_text="The six digits your app shows for Accord now.",
+        )
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        owes = request.session.get(mfa.PENDING) == mfa.VERIFY
+        if request.user.is_authenticated and not owes and mfa.has_factor(request.user):
+            messages.info(request, "Your second factor is already on.")
+            return redirect("accounts:mfa")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, mfa.unconfirmed_device(request.user), self._form(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        device, form = mfa.unconfirmed_device(request.user), self._form(request)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            codes = mfa.confirm_totp(user=request.user, device=device, code=code)
+            if codes is not None:
+                request.session.pop(mfa.PENDING, None)
+                request.session[mfa.NEW_CODES] = codes
+                request.session["accord_mfa_next"] = _safe_next(request)
+                return redirect("accounts:mfa_recovery_codes")
+            form.add_error("code", "That code does not match. Check the app's clock and try again.")
+        return self._page(request, device, form)
+
+    def _page(self, request: HttpRequest, device, form: CodeForm) -> HttpResponse:
+        secret = b32encode(device.bin_key).decode()
+        context = {
+            "form": form,
+            "qr": segno.make(device.config_url, error="m").svg_inline(
+                scale=5, title="QR code for your authenticator app"
+            ),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": mfa.required_for(request.user),
+            "next": _safe_next(request),
+        }
+        return render(request, "accounts/mfa_enrol.html", context)
 
 
-@login_required
-def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if request.session.get(mfa.PENDING) != mfa.VERIFY:
-        return redirect(_safe_next(request))
-    credentials = {"username": user.email}
-    if AxesProxyHandler.is_locked(request, credentials):
-        return lockout_response(request, credentials=credentials)
-    form = CodeForm(
-        request.POST or None,
-        submit="Verify",
-        help_text="The six digits of your authenticator app, or one of your recovery codes.",
-    )
-    if request.method == "POST" and form.is_valid():
-        if mfa.verify(user=user, code=form.cleaned_data["code"]):
-            request.session.pop(mfa.PENDING, None)
-            request.session.cycle_key()
+class MfaRecoveryCodesView(FactorGivenMixin, View):
+    """Shown once: the middleware forgets them as soon as another page is opened."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        codes = request.session.get(mfa.NEW_CODES)
+        if not codes:
+            return redirect("accounts:mfa")
+        next_url = request.session.get("accord_mfa_next") or reverse("accounts:mfa")
+        return render(
+            request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": next_url}
+        )
+
+
+class MfaRecoveryCodesDownloadView(FactorGivenMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        codes = request.session.get(mfa.NEW_CODES)
+        if not codes:
+            raise Http404
+        text = "Accord recovery codes for {}\nEach works once.\n\n{}\n".format(
+            request.user.email, "\n".join(codes)
+        )
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="accord-recovery-codes.txt"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MfaVerifyView(LoginRequiredMixin, View):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and request.session.get(mfa.PENDING) != mfa.VERIFY:
             return redirect(_safe_next(request))
-        # Counted by axes as a wrong password is: the same limits, lock and unlock.
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if getattr(request, "axes_locked_out", False):
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, request: HttpRequest) -> CodeForm:
+        return CodeForm(
+            request.POST or None,
+            submit="Verify",
+            help_text="The six digits of your authenticator app, or one of your recovery codes.",
+        )
+
+    def _page(self, request: HttpRequest, form: CodeForm) -> HttpResponse:
+        context = {"form": form, "next": _safe_next(request)}
+        return render(request, "accounts/mfa_verify.html", context)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        credentials = {"username": request.user.email}
+        if AxesProxyHandler.is_locked(request, credentials):
             return lockout_response(request, credentials=credentials)
-        form.add_error("code", "That code is not right, or was used already. Try the next one.")
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request)})
+        return self._page(request, self._form(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        credentials = {"username": user.email}
+        if AxesProxyHandler.is_locked(request, credentials):
+            return lockout_response(request, credentials=credentials)
+        form = self._form(request)
+        if form.is_valid():
+            if mfa.verify(user=user, code=form.cleaned_data["code"]):
+                request.session.pop(mfa.PENDING, None)
+                request.session.cycle_key()
+                return redirect(_safe_next(request))
+            # Counted by axes as a wrong password is: the same limits, lock and unlock.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request, credentials=credentials)
+            form.add_error("code", "That code is not right, or was used already. Try the next one.")
+        return self._page(request, form)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
