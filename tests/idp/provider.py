@@ -1,5 +1,6 @@
 """The test identity provider: npm's oidc-provider run by tests/idp/server.mjs on a free port."""
 
+import os
 import re
 import socket
 import subprocess
@@ -27,7 +28,7 @@ class TestProvider:
             ["node", str(SERVER)],
             cwd=ROOT,
             env={
-                "PATH": "/usr/bin:/bin:/usr/local/bin",
+                "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
                 "IDP_PORT": str(self.port),
                 "IDP_REDIRECT_URIS": ",".join(redirect_uris),
             },
