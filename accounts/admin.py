@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import throttle
+from . import mfa, throttle
 from .models import User
 
 
@@ -28,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("full_name",)
     filter_horizontal = ("groups",)
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "reset_second_factor"]
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -71,7 +73,24 @@ class UserAdmin(BaseUserAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description="Reset second factor (they enrol again at next sign-in)")
+    def reset_second_factor(self, request, queryset) -> None:
+        for user in queryset:
+            mfa.reset(user=user, by=request.user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            f"Second factor reset for {count} account{'s' if count != 1 else ''}.",
+            messages.SUCCESS,
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":
             kwargs["widget"] = forms.Select(choices=db_field.choices)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# Factors change only through accounts.mfa (the reset above), so every change is audited.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -14,3 +14,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_roles, sender=self)
+        from . import receivers  # noqa: F401

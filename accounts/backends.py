@@ -10,6 +10,13 @@ class RoleBackend(ModelBackend):
     Administrator group; granting them here keeps the role complete as models are added.
     """
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from .sso import sso_required  # sso imports this module
+
+        if username and sso_required(str(username)):
+            return None  # their organisation's provider is the only way in
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
     def get_user(self, user_id):
         """The signed-in user of every request, read in plain SQL (as the session and the roles
         are): building the query through the ORM took longer than PostgreSQL took to answer."""

@@ -1,7 +1,9 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 
 class UserTimezoneMiddleware:
@@ -20,3 +22,31 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SecondFactorMiddleware:
+    """Until a session has given its second factor (or enrolled one, when the role requires
+    it), every page leads to that step. What is owed was decided at sign-in (accounts.mfa)."""
+
+    CODES = "/accounts/second-factor/recovery-codes"
+    OPEN = ("/accounts/second-factor/", "/accounts/sign-out/", "/static/", "/healthz", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .mfa import ENROL, NEW_CODES, PENDING
+
+        session = getattr(request, "session", None)
+        if session is None:
+            return self.get_response(request)
+        if NEW_CODES in session and not request.path.startswith(self.CODES):
+            del session[NEW_CODES]  # recovery codes are shown once
+        pending = session.get(PENDING)
+        if pending and not request.path.startswith(self.OPEN):
+            target = "accounts:mfa_enrol" if pending == ENROL else "accounts:mfa_verify"
+            url = reverse(target)
+            if request.method == "GET" and not request.headers.get("HX-Request"):
+                url += "?" + urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(url)
+        return self.get_response(request)

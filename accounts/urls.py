@@ -10,3 +10,24 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]
+
+urlpatterns += [
+    path("sso/start/", views.SsoStartView.as_view(), name="sso_start"),
+    path("sso/callback/", views.SsoCallbackView.as_view(), name="sso_callback"),
+]
+
+urlpatterns += [
+    path("second-factor/", views.MfaSettingsView.as_view(), name="mfa"),
+    path("second-factor/enrol/", views.MfaEnrolView.as_view(), name="mfa_enrol"),
+    path(
+        "second-factor/recovery-codes/",
+        views.MfaRecoveryCodesView.as_view(),
+        name="mfa_recovery_codes",
+    ),
+    path(
+        "second-factor/recovery-codes.txt",
+        views.MfaRecoveryCodesDownloadView.as_view(),
+        name="mfa_recovery_codes_download",
+    ),
+    path("second-factor/verify/", views.MfaVerifyView.as_view(), name="mfa_verify"),
+]

@@ -19,6 +19,8 @@ class Action(models.TextChoices):
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     TOKEN_REFUSED = "token_refused", "Revoked or expired API token used"
+    SECOND_FACTOR = "second_factor", "Second factor changed"
+    SESSION_ENDED = "session_ended", "Session signed out"
 
 
 class AppendOnly(Exception):

@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from accounts.signals import sign_in_unlocked
+from accounts.signals import second_factor_changed, sign_in_unlocked, sso_refused
 
 from .models import Action
 from .services import record
@@ -18,6 +18,7 @@ METHODS = {
     "accounts.backends.RoleBackend": "password",
     "axes.backends.AxesStandaloneBackend": "password",
     "portal.backends.PortalLinkBackend": "portal link",
+    "accounts.sso.SsoBackend": "single sign-on",
 }
 
 
@@ -38,6 +39,18 @@ def signed_in(sender, request, user, **kwargs) -> None:
 def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     typed = credentials.get(User.USERNAME_FIELD) or credentials.get("username") or ""
     record(Action.SIGN_IN_FAILED, request=request, actor_email=str(typed), label=str(typed))
+
+
+@receiver(sso_refused, dispatch_uid="audit-sso-refused")
+def single_sign_on_refused(sender, request, reason, **kwargs) -> None:
+    record(
+        Action.SIGN_IN_FAILED, request=request, extra={"method": "single sign-on", "reason": reason}
+    )
+
+
+@receiver(second_factor_changed, dispatch_uid="audit-second-factor")
+def second_factor(sender, user, what, by=None, **kwargs) -> None:
+    record(Action.SECOND_FACTOR, actor=by, target=user, extra={"what": what})
 
 
 @receiver(user_logged_out, dispatch_uid="audit-signed-out")

@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "simple_history",
     "rest_framework",
@@ -116,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditContextMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "portal.middleware.PortalConfinementMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -185,6 +189,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
     "portal.backends.PortalLinkBackend",
+    "accounts.sso.SsoBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,6 +205,38 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Throttling of every secret (accounts/throttle.py; README "Sign-in throttling"). Three limits:
 # failures for one account from one address lock that pair (axes's own);
+# Single sign-on (OpenID Connect, through mozilla-django-oidc; off without an issuer) -----------
+ACCORD_OIDC_ISSUER = env("ACCORD_OIDC_ISSUER").rstrip("/")
+ACCORD_OIDC_NAME = env("ACCORD_OIDC_NAME", "your company account")
+# Claim whose values map to roles, and the maps: "accord-executives=Executive;…" and
+# "example.com=Partner manager;…". Roles named in a map are re-applied at every SSO sign-in.
+ACCORD_OIDC_ROLE_CLAIM = env("ACCORD_OIDC_ROLE_CLAIM", "groups")
+ACCORD_OIDC_ROLE_MAP = env("ACCORD_OIDC_ROLE_MAP")
+ACCORD_OIDC_DOMAIN_ROLES = env("ACCORD_OIDC_DOMAIN_ROLES")
+ACCORD_SSO_REQUIRED_DOMAINS = env_list("ACCORD_SSO_REQUIRED_DOMAINS", "")
+ACCORD_OIDC_PROVIDER_LOGOUT = env_bool("ACCORD_OIDC_PROVIDER_LOGOUT", True)
+OIDC_RP_CLIENT_ID = env("ACCORD_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("ACCORD_OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env("ACCORD_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env("ACCORD_OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's sign-out
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+
+# Second factor (django-otp) ------------------------------------------------------------------
+# Executives and administrators must enrol; on wherever HTTPS is (production), off for `make run`.
+ACCORD_MFA_REQUIRED = env_bool("ACCORD_MFA_REQUIRED", HTTPS)
+# A sign-in by SSO whose ID token says (amr) the provider did MFA is not asked again.
+ACCORD_MFA_TRUST_AMR = env_bool("ACCORD_MFA_TRUST_AMR", True)
+ACCORD_MFA_TRUSTED_AMR = env_list("ACCORD_MFA_TRUSTED_AMR", "mfa")
+ACCORD_MFA_ISSUER = env("ACCORD_MFA_ISSUER", "Accord")
+# Wrong codes are counted by axes exactly as wrong passwords (accounts/throttle.py), so the
+# library's own growing delay is off: one throttle, one set of limits, one unlock.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = ACCORD_MFA_ISSUER
+
 AXES_FAILURE_LIMIT = env_int("ACCORD_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("ACCORD_SIGNIN_LOCK_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

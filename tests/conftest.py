@@ -88,3 +88,35 @@ def celery_worker_process(transactional_db):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture(scope="session")
+def identity_provider():
+    """npm's oidc-provider, started once for the run (tests/idp/server.mjs)."""
+    from .idp.provider import TestProvider
+
+    provider = TestProvider(
+        ["http://testserver/accounts/sso/callback/", "http://testserver/accounts/sign-in/"]
+    )
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso(settings, identity_provider):
+    """Accord pointed at the test provider; executives by group, SSO required for one domain."""
+    from accounts import sso as sso_module
+
+    settings.ACCORD_OIDC_ISSUER = identity_provider.issuer
+    settings.ACCORD_OIDC_NAME = "Corp ID"
+    settings.OIDC_RP_CLIENT_ID = "accord"
+    settings.OIDC_RP_CLIENT_SECRET = "accord-secret"
+    settings.OIDC_RP_SCOPES = "openid email profile groups"
+    settings.ACCORD_OIDC_ROLE_MAP = "accord-executives=Executive"
+    settings.ACCORD_SSO_REQUIRED_DOMAINS = ["sso-only.example"]
+    sso_module._discover.cache_clear()
+    identity_provider.fault(None)
+    identity_provider.set_groups("alice", ["accord-executives"])
+    yield identity_provider
+    identity_provider.fault(None)
+    sso_module._discover.cache_clear()

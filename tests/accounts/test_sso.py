@@ -1,0 +1,166 @@
+"""Single sign-on against a real OpenID Connect provider (npm's oidc-provider, tests/idp/)."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import User
+from audit.models import Action, AuditEvent
+
+from ..factories import UserFactory, manager
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "/accounts/sign-in/"
+BACK = "http://testserver/accounts/sso/callback/"
+
+
+def sign_in_with_sso(client, provider, login: str):
+    start = client.get("/accounts/sso/start/")
+    assert start.status_code == 302
+    back = provider.sign_in(start["Location"], login, BACK)
+    return client.get(back.removeprefix("http://testserver"))
+
+
+def test_the_sign_in_page_offers_the_provider(client, sso):
+    body = client.get(SIGN_IN).content.decode()
+    assert "Sign in with Corp ID" in body
+    assert 'name="password"' in body
+
+
+def test_without_a_provider_the_sign_in_page_has_passwords_only(client):
+    assert "Sign in with" not in client.get(SIGN_IN).content.decode()
+    assert client.get("/accounts/sso/start/").status_code == 404
+    assert client.get("/accounts/sso/callback/?code=x&state=y").status_code == 404
+
+
+def test_a_new_person_is_created_at_first_sign_in_with_the_role_of_their_group(client, sso):
+    response = sign_in_with_sso(client, sso, "alice")
+    assert response.status_code == 302
+    user = User.objects.get(email="alice@corp.example")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.full_name == "Alice Exec"
+    assert user.time_zone == "Europe/Paris"
+    assert not user.has_usable_password()
+    assert set(user.groups.values_list("name", flat=True)) == {roles.EXECUTIVE}
+    event = AuditEvent.objects.get(action=Action.SIGNED_IN)
+    assert event.extra == {"method": "single sign-on"}
+    assert AuditEvent.objects.filter(action=Action.ROLE_GRANTED, actor_email="").exists() or (
+        AuditEvent.objects.filter(action=Action.ROLE_GRANTED).exists()
+    )
+
+
+def test_leaving_the_group_at_the_provider_takes_the_role_away_at_the_next_sign_in(client, sso):
+    sign_in_with_sso(client, sso, "alice")
+    user = User.objects.get(email="alice@corp.example")
+    hand_granted = Group.objects.get(name=roles.PARTNER_MANAGER)
+    user.groups.add(hand_granted)  # no map names this role: SSO leaves it alone
+    client.post("/accounts/sign-out/")
+    sso.set_groups("alice", [])
+    sign_in_with_sso(client, sso, "alice")
+    assert set(user.groups.values_list("name", flat=True)) == {roles.PARTNER_MANAGER}
+    assert AuditEvent.objects.filter(action=Action.ROLE_REMOVED).exists()
+
+
+def test_a_person_without_a_mapped_group_gets_no_role(client, sso):
+    sign_in_with_sso(client, sso, "dave")
+    user = User.objects.get(email="dave@corp.example")
+    assert user.role_label == "No role yet"
+
+
+def test_an_existing_user_with_the_same_e_mail_is_linked_not_duplicated(client, sso):
+    existing = manager(email="Alice@Corp.example")
+    sign_in_with_sso(client, sso, "alice")
+    assert User.objects.filter(email__iexact="alice@corp.example").count() == 1
+    assert client.session["_auth_user_id"] == str(existing.pk)
+    existing.refresh_from_db()
+    assert existing.has_usable_password()
+
+
+def test_a_partner_contact_cannot_use_sso_to_get_our_roles(client, sso):
+    contact = UserFactory(email="alice@corp.example")
+    contact.groups.add(Group.objects.get(name=roles.PARTNER_CONTACT))
+    response = sign_in_with_sso(client, sso, "alice")
+    assert response.status_code == 400
+    assert "partner contacts sign in through the partner portal" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert set(contact.groups.values_list("name", flat=True)) == {roles.PARTNER_CONTACT}
+
+
+def test_an_unverified_e_mail_is_refused_and_no_user_is_made(client, sso):
+    response = sign_in_with_sso(client, sso, "carol")
+    assert response.status_code == 400
+    assert "has not verified carol@corp.example" in response.content.decode()
+    assert not User.objects.filter(email="carol@corp.example").exists()
+    assert AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("nonce", "does not answer the request this browser made"),
+        ("expired", "had expired"),
+        ("signature", "was not signed by your provider"),
+    ],
+)
+def test_a_faulty_id_token_is_refused_with_a_clear_page_and_no_user(client, sso, fault, words):
+    sso.fault(fault)
+    response = sign_in_with_sso(client, sso, "alice")
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert "Back to sign-in" in response.content.decode()
+    assert not User.objects.filter(email="alice@corp.example").exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_tampered_state_is_refused_and_no_user_is_made(client, sso):
+    start = client.get("/accounts/sso/start/")
+    back = sso.sign_in(start["Location"], "alice", BACK)
+    tampered = back.replace("state=", "state=x")
+    response = client.get(tampered.removeprefix("http://testserver"))
+    assert response.status_code == 400
+    assert "not started from this browser" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_callback_used_twice_is_refused_the_second_time(client, sso):
+    start = client.get("/accounts/sso/start/")
+    back = sso.sign_in(start["Location"], "alice", BACK).removeprefix("http://testserver")
+    assert client.get(back).status_code == 302
+    client.post("/accounts/sign-out/")
+    assert client.get(back).status_code == 400
+
+
+def test_the_provider_refusing_says_so(client, sso):
+    client.get("/accounts/sso/start/")
+    state = next(iter(client.session["oidc_states"]))
+    response = client.get(
+        f"/accounts/sso/callback/?error=access_denied&error_description=Nope&state={state}"
+    )
+    assert response.status_code == 400
+    assert "Your identity provider refused: Nope" in response.content.decode()
+
+
+def test_a_password_of_a_domain_that_requires_sso_does_not_work(client, sso):
+    UserFactory(email="bob@sso-only.example")  # has the factory's password
+    response = client.post(
+        SIGN_IN, {"username": "bob@sso-only.example", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 200
+    assert "sso-only.example signs in with single sign-on" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    sign_in_with_sso(client, sso, "bob")
+    assert client.session["_auth_user_id"]
+
+
+def test_signing_out_ends_the_session_and_offers_the_providers_sign_out(client, sso):
+    sign_in_with_sso(client, sso, "alice")
+    response = client.post("/accounts/sign-out/")
+    assert "_auth_user_id" not in client.session
+    assert response["Location"].startswith(f"{sso.issuer}/session/end?id_token_hint=")
+
+
+def test_the_amr_of_the_id_token_is_kept_for_the_second_factor(client, sso):
+    sso.fault("amr")
+    sign_in_with_sso(client, sso, "alice")
+    assert client.session["sso_amr"] == ["pwd", "mfa"]
