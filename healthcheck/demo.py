@@ -21,26 +21,31 @@ MORE_CONTACTS = [
     ("Owen Clarke", "Cloud Operations Lead", "o.clarke"),
 ]
 
-# (area ratings, a comment on the first statement of an area, an open answer) per person
+# Per person: area ratings, a comment on the first statement of some areas, and the answers to
+# the two open questions (what to change, what to keep).
 OURS = [
     ({"strategic": 5, "operational": 4, "relationship": 4, "governance": 5},
-     {"governance": "The QBRs run like clockwork."}, "A joint pipeline review every month."),
+     {"governance": "The QBRs run like clockwork."},
+     ("A joint pipeline review every month.", "The QBR format: short, with decisions.")),
     ({"strategic": 4, "operational": 4, "relationship": 4, "governance": 4},
      {"operational": "Hand-overs to their support desk still lose tickets."},
-     "Co-selling in the two new regions is going well."),
+     ("One owner for escalations on each side.",
+      "Co-selling in the two new regions is going well.")),
     ({"strategic": 4, "operational": 3, "relationship": 5, "governance": 4},
-     {}, "Keep the weekly stand-up with their alliance team."),
+     {}, ("", "The weekly stand-up with their alliance team.")),
 ]  # fmt: skip
 THEIRS = [
     ({"strategic": 4, "operational": 4, "relationship": 4, "governance": 2},
      {"governance": "Decisions about the marketplace listing are taken without us."},
-     "A say in the roadmap items that touch the marketplace."),
+     ("A say in the roadmap items that touch the marketplace.",
+      "Quick answers from the co-sell team.")),
     ({"strategic": 5, "operational": 3, "relationship": 4, "governance": 3},
      {"operational": "Escalations take a week to reach the right person."},
-     "The joint webinars bring real leads."),
+     ("An escalation path that takes days, not a week.",
+      "The joint webinars bring real leads.")),
     ({"strategic": 4, "operational": 4, "relationship": 3, "governance": 2},
      {"governance": "We only hear of changes to the agreement at the review."},
-     "Tell us earlier when priorities change."),
+     ("Tell us earlier when priorities change.", "")),
 ]  # fmt: skip
 
 
@@ -71,7 +76,7 @@ def seed(stdout) -> None:
         closed = _closed_check(partnership, manager, ours, theirs)
         current = _open_check(partnership, manager, ours, theirs, waiting=joined.contact.user)
     stdout.write(
-        f"Demo health checks on {partnership.name}: one closed {closed.closed_at:%-d %b} "
+        f"Demo health checks on {partnership.name}: one closed {closed.closed_on:%-d %b} "
         f"(widest gap: {closed.get_widest_gap_area_display().lower()}), one open until "
         f"{current.closes_on:%-d %b}."
     )
@@ -107,7 +112,7 @@ def _partner_people(partnership, manager) -> list[User]:
     return joined + [u for u in people if u not in joined]
 
 
-def _answer(check, user, ratings: dict, comments: dict, open_text: str, now) -> None:
+def _answer(check, user, ratings: dict, comments: dict, open_text: tuple, now) -> None:
     questions = list(check.questions.all())
     first_of_area = {}
     for q in questions:
@@ -118,9 +123,14 @@ def _answer(check, user, ratings: dict, comments: dict, open_text: str, now) -> 
         by=user,
         ratings={q.pk: ratings[q.area] for q in questions if q.kind == Kind.RATING},
         comments={first_of_area[area]: text for area, text in comments.items()},
-        open_answers={q.pk: open_text for q in questions if q.kind == Kind.OPEN}
-        if open_text
-        else {},
+        # The first open question asks what to change, the second what to keep.
+        open_answers=dict(
+            zip(
+                [q.pk for q in questions if q.kind == Kind.OPEN],
+                open_text,
+                strict=False,
+            )
+        ),
         now=now,
     )
 
@@ -166,7 +176,7 @@ def _open_check(partnership, manager, ours, theirs, *, waiting) -> HealthCheck:
             person,
             {"strategic": 4, "operational": 4, "relationship": 4, "governance": 3},
             {},
-            "",
+            ("", ""),
             opened + datetime.timedelta(days=1),
         )
     _backdate(partnership, check, opened, None)

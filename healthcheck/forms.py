@@ -36,8 +36,8 @@ class OpenForm(forms.Form):
     closes_on = forms.DateField(
         label="Closing date",
         widget=DATE,
-        help_text="The last day to answer. Reminders go to those who have not answered 7, 3 "
-        "and 1 days before; the check closes by itself at the end of that day.",
+        help_text="The last day to answer: the check closes by itself at the end of that day, "
+        "in your time zone.",
     )
 
     def __init__(self, *args, partnership: Partnership, **kwargs) -> None:

@@ -289,6 +289,16 @@ class HealthCheck(models.Model):
         return self.status == Status.CLOSED
 
     @property
+    def closed_on(self) -> datetime.date | None:
+        """The day it closed, as people read it: its closing date when it closed by itself at
+        the end of that day (the moment itself may fall on the next day in their time zone)."""
+        if self.closed_at is None:
+            return None
+        from django.utils import timezone
+
+        return min(self.closes_on, timezone.localdate(self.closed_at))
+
+    @property
     def widest_area(self) -> dict | None:
         """The frozen figures of the area where the sides differ most."""
         return next(

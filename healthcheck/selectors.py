@@ -145,7 +145,7 @@ def gap_sentences(check: HealthCheck, *, partner_name: str, portal: bool = False
     sentences = []
     for index, area in enumerate(notable[:3]):
         gap = Decimal(str(area["gap"]))
-        direction = "lower" if gap < 0 else "higher"
+        where = "below" if gap < 0 else "above"
         lead = (
             f"The widest gap is in {area['label'].lower()}"
             if index == 0
@@ -153,8 +153,8 @@ def gap_sentences(check: HealthCheck, *, partner_name: str, portal: bool = False
         )
         points = "point" if abs(gap) == 1 else "points"
         sentences.append(
-            f"{lead}: {they} {rate} it {_n(area['theirs'])} out of 5 and we rate it "
-            f"{_n(area['ours'])}, {_n(abs(gap))} {points} {direction}."
+            f"{lead}: {they} {rate} it {_n(area['theirs'])} out of 5, {_n(abs(gap))} {points} "
+            f"{where} our {_n(area['ours'])}."
         )
     return sentences
 

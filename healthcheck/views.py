@@ -66,8 +66,14 @@ class OpenView(PartnershipMixin, FormView):
 
     def get_context_data(self, **kwargs):
         # Said before anything is chosen, not only once the form is sent.
+        needed = services.min_answers()
+        ours = services.our_candidates(self.partnership).count()
+        theirs = services.partner_candidates(self.partnership).count()
         return super().get_context_data(
             problem=services.open_problem(self.partnership),
+            short_ours=ours if ours < needed else None,
+            short_theirs=theirs if theirs < needed else None,
+            partner_name=partner_name(self.partnership),
             cancel_url=tab_url(self.partnership.pk),
             min_answers=services.min_answers(),
             offsets=HealthCheckSettings.load().answer_reminder_offsets,
@@ -114,7 +120,7 @@ def results_context(check: HealthCheck, *, portal: bool, viewer_name: str = "") 
     found = selectors.comments(check)
     previous = selectors.previous_of(check)
     our_label = "Us" if portal else "Our side"
-    their_label = f"You ({partner})" if portal else partner
+    their_label = "You" if portal else partner
     return {
         "check": check,
         "results": check.results,
@@ -122,7 +128,9 @@ def results_context(check: HealthCheck, *, portal: bool, viewer_name: str = "") 
         "our_label": our_label,
         "their_label": their_label,
         "sentences": selectors.gap_sentences(check, partner_name=partner, portal=portal),
-        "chart": selectors.chart_data(check, partner_label=their_label, our_label=our_label),
+        "chart": selectors.chart_data(
+            check, partner_label=f"You ({partner})" if portal else partner, our_label=our_label
+        ),
         "statement_groups": selectors.statements_by_area(check, found),
         "open_answers": selectors.open_answers(check, found),
         "previous": previous,

@@ -264,7 +264,7 @@ def partner_view_part(weight: int, check) -> Part:
             None,
             f"No joint health check closed in the last {RECENT_MONTHS} months.",
         )
-    closed = f"{check.closed_at:%-d %b %Y}"
+    closed = f"{check.closed_on:%-d %b %Y}"
     theirs = check.partner_average
     if theirs is None:
         return Part(

@@ -40,8 +40,10 @@ def signed(value) -> str:
 
 
 @register.simple_tag
-def gap_badge(value):
-    """A gap's size in a badge: grey under half a point, amber from half, red from a point."""
+def gap_badge(value, signed_value=False):
+    """A gap's size in a badge: grey under half a point, amber from half, red from a point.
+    ``signed_value``: the number alone with its sign (the partner's average less ours), for a
+    column headed "Gap"."""
     number = _decimal(value)
     if number is None:
         return ""
@@ -53,4 +55,6 @@ def gap_badge(value):
         if size >= NOTABLE_GAP
         else "text-bg-light"
     )
+    if signed_value:
+        return format_html('<span class="badge {}">{}</span>', css, signed(number))
     return format_html('<span class="badge {}">gap {}</span>', css, f"{size:.1f}")

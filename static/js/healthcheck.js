@@ -5,6 +5,17 @@
   const COLOURS = { us: "#1f3a5f", partner: "#c2410c" };
   const FILLS = { us: "rgba(31, 58, 95, 0.18)", partner: "rgba(194, 65, 12, 0.16)" };
 
+  // "Operational effectiveness" on two lines: a phone's radar keeps its labels whole.
+  const wrap = (label, width) => {
+    const lines = [];
+    label.split(" ").forEach((word) => {
+      const last = lines[lines.length - 1];
+      if (last && (last + " " + word).length <= width) lines[lines.length - 1] = last + " " + word;
+      else lines.push(word);
+    });
+    return lines;
+  };
+
   const paint = (root) => {
     root.querySelectorAll(".hc-progress .progress-bar[data-progress]").forEach((bar) => {
       bar.style.width = `${Math.min(100, Number(bar.dataset.progress) || 0)}%`;
@@ -16,10 +27,11 @@
       if (!source) return;
       const data = JSON.parse(source.textContent);
       canvas.dataset.drawn = "1";
+      const narrow = canvas.parentElement.clientWidth < 480;
       new Chart(canvas, {
         type: "radar",
         data: {
-          labels: data.labels,
+          labels: data.labels.map((label) => wrap(label, narrow ? 11 : 16)),
           datasets: data.datasets.map((set) => ({
             label: set.label,
             data: set.data,
@@ -37,7 +49,7 @@
               min: 1,
               max: 5,
               ticks: { stepSize: 1, backdropColor: "transparent" },
-              pointLabels: { font: { size: 12, weight: "600" } },
+              pointLabels: { font: { size: narrow ? 11 : 13, weight: "600" } },
             },
           },
           plugins: {

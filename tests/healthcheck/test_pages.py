@@ -249,10 +249,10 @@ def test_a_partner_contact_answers_in_the_portal_and_sees_the_same_results():
     services.healthcheck_close(check=check, by=ours[0])
     results = reverse("portal:healthcheck", args=[partnership.pk, check.pk])
     html = client.get(results).content.decode()
-    assert "you rate it 2.0 out of 5 and we rate it 5.0" in html
+    assert "you rate it 2.0 out of 5, 3.0 points below our 5.0." in html
     assert 'data-chart="radar"' in html and "chart.umd.min.js" in html
     ours_html = client_for(ours[0]).get(check.get_absolute_url()).content.decode()
-    assert "rates it 2.0 out of 5 and we rate it 5.0" in ours_html
+    assert "rates it 2.0 out of 5, 3.0 points below our 5.0." in ours_html
 
 
 def test_portal_pages_are_404_to_contacts_not_asked_or_of_elsewhere():

@@ -246,12 +246,17 @@ def test_the_gap_is_the_partner_s_average_less_ours_per_area_and_the_widest_is_n
 
     ours_words = gap_sentences(check, partner_name="Northwind")
     assert ours_words[0] == (
-        "The widest gap is in governance: Northwind rates it 2.3 out of 5 and we rate it 4.3, "
-        "2.0 points lower."
+        "The widest gap is in governance: Northwind rates it 2.3 out of 5, 2.0 points below "
+        "our 4.3."
     )
-    assert ours_words[1].startswith("Next comes operational effectiveness: Northwind rates it 3.0")
-    assert gap_sentences(check, partner_name="Northwind", portal=True)[0].startswith(
-        "The widest gap is in governance: you rate it 2.3 out of 5 and we rate it 4.3"
+    assert ours_words[1] == (
+        "Next comes operational effectiveness: Northwind rates it 3.0 out of 5, 1.0 point below "
+        "our 4.0."
+    )
+    assert ours_words[2].startswith("Next comes relationship and trust: Northwind rates it 5.0")
+    assert ours_words[2].endswith("1.0 point above our 4.0.")
+    assert gap_sentences(check, partner_name="Northwind", portal=True)[0] == (
+        "The widest gap is in governance: you rate it 2.3 out of 5, 2.0 points below our 4.3."
     )
 
 

@@ -98,7 +98,7 @@ def test_the_dashboard_lists_the_five_widest_gaps_with_their_area(client, alice)
     positions = [table.index(f">{name}</a>") for name in names]
     assert positions == sorted(positions)
     assert ">P0</a>" not in table and "Ended one" not in table
-    assert "Relationship and trust" in table and "gap 3.1" in table
+    assert "Relationship and trust" in table and "−3.1" in table
 
 
 def test_the_dashboard_says_what_to_do_without_any_check(client, alice):
