@@ -18,6 +18,13 @@ from .models import AREA_ORDER, Answer, Area, HealthCheck, Kind, Participant, Si
 from .services import NOTABLE_GAP
 
 RECENT_MONTHS = 12
+# What the radar calls each area on a phone, where the full names leave it no room.
+SHORT_LABELS = {
+    "strategic": "Strategy",
+    "operational": "Operations",
+    "relationship": "Trust",
+    "governance": "Governance",
+}
 
 
 def check_queryset() -> QuerySet[HealthCheck]:
@@ -164,6 +171,7 @@ def chart_data(check: HealthCheck, *, partner_label: str, our_label: str) -> dic
     areas = check.results.get("areas", [])
     return {
         "labels": [a["label"] for a in areas],
+        "short": [SHORT_LABELS.get(a["area"], a["label"]) for a in areas],
         "datasets": [
             {"label": our_label, "side": "us", "data": [a["ours"] for a in areas]},
             {"label": partner_label, "side": "partner", "data": [a["theirs"] for a in areas]},

@@ -31,7 +31,7 @@
       new Chart(canvas, {
         type: "radar",
         data: {
-          labels: data.labels.map((label) => wrap(label, narrow ? 11 : 16)),
+          labels: narrow ? data.short : data.labels.map((label) => wrap(label, 16)),
           datasets: data.datasets.map((set) => ({
             label: set.label,
             data: set.data,
@@ -44,12 +44,13 @@
         },
         options: {
           maintainAspectRatio: false,
+          layout: { padding: 4 },
           scales: {
             r: {
               min: 1,
               max: 5,
               ticks: { stepSize: 1, backdropColor: "transparent" },
-              pointLabels: { font: { size: narrow ? 11 : 13, weight: "600" } },
+              pointLabels: { font: { size: narrow ? 12 : 13, weight: "600" } },
             },
           },
           plugins: {
