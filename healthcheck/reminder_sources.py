@@ -15,11 +15,13 @@ each recipient's own time zone, whatever the number of sweeps.
 
 import datetime
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
+from accounts import roles
+from accounts.models import User
 from partnerships.access import visible_partnerships
-from partnerships.models import Stage
+from partnerships.models import Partnership, PortalAccess, Stage
 from reminders.registry import (
     CalendarEvent,
     DueWindow,
@@ -43,9 +45,24 @@ def _days(n: int) -> str:
 
 
 def waiting(side: str):
-    return Participant.objects.filter(
+    """Who of ``side`` has not answered an open check, and may still: our people who still see
+    the partnership, partner contacts still invited to its portal."""
+    rows = Participant.objects.filter(
         side=side, answered_at__isnull=True, health_check__status=Status.OPEN
     ).exclude(health_check__partnership__stage=Stage.ENDED)
+    partnership = OuterRef("health_check__partnership_id")
+    if side == Side.PARTNER:
+        invited = PortalAccess.objects.filter(
+            partnership_id=partnership, contact__user_id=OuterRef("user_id"), revoked_at=None
+        )
+        return rows.filter(Exists(invited))
+    executive = User.groups.through.objects.filter(
+        user_id=OuterRef("user_id"), group__name=roles.EXECUTIVE
+    )
+    manages = Partnership.managers.through.objects.filter(
+        partnership_id=partnership, user_id=OuterRef("user_id")
+    )
+    return rows.filter(Exists(executive) | Exists(manages))
 
 
 def answer_reminders(

@@ -103,6 +103,21 @@ def test_those_who_answered_and_closed_checks_are_reminded_of_nothing():
 
 
 @pytest.mark.django_db
+def test_people_who_lost_access_are_reminded_of_nothing():
+    from portal import services as portal
+
+    partnership, ours, theirs = _zoned_world()
+    open_check(partnership, ours, theirs, days=14, now=OPENED)
+    partnership.managers.remove(ours[1])  # no longer sees the partnership
+    portal.revoke(access=theirs[0].partner_contact.portal_accesses.get(), by=ours[0])
+    Reminder.objects.all().delete()
+    _sweep_through(OPENED, OPENED + datetime.timedelta(days=15))
+    rows = Reminder.objects.filter(kind__in=ANSWER_KINDS)
+    assert not rows.filter(recipient__in=[ours[1], theirs[0]]).exists()
+    assert rows.filter(recipient=ours[2]).count() == 4  # still a manager: asked, and 3 reminders
+
+
+@pytest.mark.django_db
 def test_a_check_opened_close_to_its_date_sends_only_the_reminders_after_the_opening_day():
     partnership, ours, theirs = _zoned_world()
     check = open_check(partnership, ours, theirs, days=5, now=OPENED)  # closes 6 Mar
