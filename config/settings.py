@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "portal",
     "portfolio",
     "planning",
+    "healthcheck",
     "reviews",
     "communications",
     "agreements",
@@ -355,6 +356,11 @@ ACCORD_PORTAL_LINK_REQUESTS = (
     env_int("ACCORD_PORTAL_LINK_REQUESTS_PER_EMAIL", 3),
     env_int("ACCORD_PORTAL_LINK_REQUESTS_PER_ADDRESS", 10),
 )
+
+# Joint health checks (healthcheck/; README "Joint health check") ----------------------------------
+# A side's answers show only once at least this many of its people have answered, so nobody's
+# answers can be told apart; a check keeps the value it opened with.
+ACCORD_HEALTHCHECK_MIN_ANSWERS = max(1, env_int("ACCORD_HEALTHCHECK_MIN_ANSWERS", 3))
 
 # Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

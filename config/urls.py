@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("communications.urls")),
     path("", include("reviews.urls")),
     path("", include("planning.urls")),
+    path("", include("healthcheck.urls")),
     path("", include("portfolio.urls")),
     path("", include("reminders.urls")),
 ]

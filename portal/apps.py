@@ -6,6 +6,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Partner portal"
 
     def ready(self) -> None:
+        from healthcheck.models import Side
+        from healthcheck.reminder_sources import answer_source
         from partnerships.registry import Tab, register_demo_seeder, register_tab
         from reminders.registry import (
             EmailTemplate,
@@ -36,6 +38,26 @@ class PortalConfig(AppConfig):
                 due=lambda window: [],
             )
         )
+        # The joint health check's notices to partner contacts: to the portal's answer page, by
+        # an e-mail that carries a fresh sign-in link.
+        register_source(
+            answer_source(
+                "portal.healthcheck",
+                side=Side.PARTNER,
+                asked_kind=emails.HEALTHCHECK_ASKED,
+                reminder_kind=emails.HEALTHCHECK_REMINDER,
+                viewname="portal:healthcheck_answer",
+                who="the partner's people",
+            )
+        )
+        for kind in (emails.HEALTHCHECK_ASKED, emails.HEALTHCHECK_REMINDER):
+            register_email(
+                EmailTemplate(
+                    kind=kind,
+                    template="portal/email/healthcheck",
+                    context=emails.healthcheck_context,
+                )
+            )
         register_email(
             EmailTemplate(
                 kind="portal.link",

@@ -5,7 +5,7 @@ objectives of our own), unshared check-ins, KPIs and discussions, votes on ideas
 score, anything of another partnership. Each list is one query, whatever its length.
 """
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from agreements.models import Agreement, Responsibility
@@ -21,6 +21,7 @@ from communications.models import (
     Reply,
     Thread,
 )
+from healthcheck.models import HealthCheck, Participant
 from objectives.models import Objective
 from objectives.models import Party as ObjectiveParty
 from partnerships.models import Partnership
@@ -32,6 +33,22 @@ THREADS_ON_PAGE = 5
 
 def portal_partnership_queryset():
     return Partnership.objects.select_related("organization", "check_in_cadence")
+
+
+def health_check_card(partnership: Partnership, user) -> dict:
+    """The open check (and whether they are asked, and answered) and the last closed one."""
+    found = list(
+        HealthCheck.objects.filter(partnership=partnership)
+        .filter(Q(status="open") | Q(latest=True))
+        .only("pk", "status", "closes_on", "closes_at", "closed_at", "latest", "min_answers")
+    )
+    current = next((c for c in found if c.is_open), None)
+    mine = Participant.objects.filter(health_check=current, user=user).first() if current else None
+    return {
+        "hc_current": current,
+        "hc_mine": mine,
+        "hc_latest": next((c for c in found if c.latest), None),
+    }
 
 
 def portal_page(partnership: Partnership, contact) -> dict:
@@ -94,6 +111,7 @@ def portal_page(partnership: Partnership, contact) -> dict:
         "kpis": shared_kpis(partnership),
         "threads": threads[:THREADS_ON_PAGE],
         "more_threads": len(threads) > THREADS_ON_PAGE,
+        **health_check_card(partnership, contact.user),
     }
 
 

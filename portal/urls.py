@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import healthcheck_views, views
 
 app_name = "portal"
 
@@ -43,6 +43,16 @@ urlpatterns = [
         "portal/<int:partnership_pk>/discussion/<int:thread_pk>/",
         views.ThreadView.as_view(),
         name="thread",
+    ),
+    path(
+        "portal/<int:partnership_pk>/health-checks/<int:check_pk>/",
+        healthcheck_views.HealthCheckView.as_view(),
+        name="healthcheck",
+    ),
+    path(
+        "portal/<int:partnership_pk>/health-checks/<int:check_pk>/answer/",
+        healthcheck_views.HealthCheckAnswerView.as_view(),
+        name="healthcheck_answer",
     ),
     # Our side: the partnership's invitations.
     path(

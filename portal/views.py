@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -149,6 +150,17 @@ class LinkRequestView(FormView):
         )
 
 
+def _next_page(request: HttpRequest) -> str:
+    """Where a link leads once it has signed in: a portal page it names (a health check's
+    answer page, from its reminder), or the portal's home."""
+    target = request.GET.get("next", "")
+    if target.startswith("/portal/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("portal:home")
+
+
 class LinkView(View):
     """The link in the e-mail. Opening it shows a button; only pressing it signs in, so a mail
     scanner that follows links does not use up the one sign-in the link is good for."""
@@ -180,7 +192,7 @@ class LinkView(View):
             login(request, locked, backend="portal.backends.PortalLinkBackend")
             request.session.set_expiry(settings.ACCORD_PORTAL_SESSION_SECONDS)
             services.joined(locked)
-        return redirect("portal:home")
+        return redirect(_next_page(request))
 
 
 # The partner's side: the portal ------------------------------------------------------------------

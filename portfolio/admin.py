@@ -21,6 +21,7 @@ class HealthSettingsAdmin(admin.ModelAdmin):
                     "concerns_weight",
                     "actions_weight",
                     "sentiment_weight",
+                    "partner_view_weight",
                 ],
                 "description": "Relative weights (0–100 each; they need not add up to 100, "
                 "but not to zero).",

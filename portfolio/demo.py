@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from healthcheck.models import HealthCheck
 from partnerships.models import Partnership
 
 from . import health, services
@@ -32,9 +33,12 @@ def seed(stdout) -> None:
         .filter(n__lte=1)
         .select_related("health")
     )
+    # The partner's view has a past only since the health check that gives it closed.
+    checks = {c.partnership_id: c.closed_on for c in HealthCheck.objects.filter(latest=True)}
     rows = []
     for partnership in bare:
-        rows += history(partnership.pk, partnership.health.parts, weights, today)
+        since = {"partner_view": checks.get(partnership.pk, today)}
+        rows += history(partnership.pk, partnership.health.parts, weights, today, since=since)
     with transaction.atomic():
         HealthSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
     stdout.write(f"Demo health: {count} live partnerships scored, {len(rows)} past snapshots.")
@@ -46,7 +50,10 @@ def history(
     weights: dict[str, int],
     today: datetime.date,
     length: int = HISTORY_DAYS,
+    since: dict[str, datetime.date] | None = None,
 ) -> list[HealthSnapshot]:
+    """``since``: the first day a part has data, by its key (none before)."""
+    since = since or {}
     rng = random.Random(pk)
     start = {
         p["key"]: None if p["value"] is None else health.clamp(p["value"] + rng.randint(-25, 20))
@@ -55,9 +62,11 @@ def history(
     snapshots = []
     for back in range(length, 0, -1):
         share = back / length  # 1 long ago, towards 0 today
+        day = today - datetime.timedelta(days=back)
         day_parts = []
         for p in parts:
-            if p["value"] is None or (p["key"] == "kpi" and back > length * 0.8):
+            missing = p["key"] in since and day < since[p["key"]]
+            if p["value"] is None or missing or (p["key"] == "kpi" and back > length * 0.8):
                 value = None
             else:
                 value = health.clamp(
@@ -68,7 +77,7 @@ def history(
         snapshots.append(
             HealthSnapshot(
                 partnership_id=pk,
-                day=today - datetime.timedelta(days=back),
+                day=day,
                 score=combined.score,
                 parts=combined.as_json(),
             )

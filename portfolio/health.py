@@ -13,10 +13,14 @@ sentence that says why:
   in the last 90 days;
 - **overdue action items** — 100, minus 15 for each open action item past its due date;
 - **sentiment trend** — the mean sentiment (1–5) of the check-ins of the last 90 days on a 0–100
-  scale, moved by 12.5 points for each point it rose or fell against the 90 days before.
+  scale, moved by 12.5 points for each point it rose or fell against the 90 days before;
+- **partner's view** — the partner's overall average (1–5) in the latest joint health check
+  closed in the last 12 months, on a 0–100 scale; its detail names the gap with our own average
+  and the area where the two sides differ most (``healthcheck``: the check's frozen figures).
 
 A part counts once there is something to judge it by (a KPI measured, a due date passed, a
-concern raised, an action item recorded, a check-in in the last 90 days). A part with no data yet
+concern raised, an action item recorded, a check-in in the last 90 days, a health check closed in
+the last 12 months with enough of the partner's answers to show). A part with no data yet
 is left out and the weights of the others rescale: the page says so. Every value is clamped to
 0–100 and rounded.
 
@@ -43,6 +47,9 @@ from communications.models import (
     past_target,
 )
 from communications.services import COMPLIANCE_WINDOW, missed_due_dates
+from healthcheck.models import Area
+from healthcheck.selectors import RECENT_MONTHS, latest_recent, recent_since
+from healthcheck.services import NOTABLE_GAP
 from partnerships.models import Partnership, Stage
 from reviews.attainment import Status as KPIStatus
 from reviews.models import Review
@@ -246,6 +253,43 @@ def sentiment_part(weight: int, row: dict | None) -> Part:
     )
 
 
+def partner_view_part(weight: int, check) -> Part:
+    """``check``: the latest joint health check closed in the last 12 months, or None."""
+    label = "Partner's view"
+    if check is None:
+        return Part(
+            "partner_view",
+            label,
+            weight,
+            None,
+            f"No joint health check closed in the last {RECENT_MONTHS} months.",
+        )
+    closed = f"{check.closed_on:%-d %b %Y}"
+    theirs = check.partner_average
+    if theirs is None:
+        return Part(
+            "partner_view",
+            label,
+            weight,
+            None,
+            f"The health check closed {closed} had too few of the partner's answers to show.",
+        )
+    value = clamp((float(theirs) - 1) / 4 * 100)
+    detail = f"The partner rates it {theirs:.1f}/5 in the health check closed {closed}"
+    ours = check.our_average
+    if ours is not None:
+        gap = theirs - ours
+        if gap == 0:
+            detail += f", as we do ({ours:.1f}/5)"
+        else:
+            detail += f", we {ours:.1f}/5: a gap of {abs(gap):.1f}"
+        widest = check.widest_gap
+        if check.widest_gap_area and widest is not None and widest >= NOTABLE_GAP:
+            area = Area(check.widest_gap_area).label.lower()
+            detail += f"; widest in {area} ({widest:.1f})"
+    return Part("partner_view", label, weight, value, detail + ".")
+
+
 # The inputs, in bulk ------------------------------------------------------------------------------
 
 
@@ -259,10 +303,11 @@ class Inputs:
     sentiment: dict[int, dict] = field(default_factory=dict)
     kpis: dict[int, dict] = field(default_factory=dict)
     reviews: dict[int, dict] = field(default_factory=dict)
+    health_checks: dict[int, object] = field(default_factory=dict)
 
 
 def gather(ids: Iterable[int], *, today: datetime.date, now: datetime.datetime) -> Inputs:
-    """Six queries, whatever the number of partnerships (refresh asks for 500 at a time)."""
+    """Seven queries, whatever the number of partnerships (refresh asks for 500 at a time)."""
     ids = list(ids)
     inputs = Inputs()
 
@@ -343,6 +388,7 @@ def gather(ids: Iterable[int], *, today: datetime.date, now: datetime.datetime) 
         )
     }
     inputs.kpis = kpi_attainment(ids)
+    inputs.health_checks = latest_recent(ids, since=recent_since(today))
     return inputs
 
 
@@ -389,6 +435,7 @@ def parts_for(
         concerns_part(weights["concerns"], inputs.concerns.get(pk)),
         actions_part(weights["actions"], inputs.actions.get(pk)),
         sentiment_part(weights["sentiment"], inputs.sentiment.get(pk)),
+        partner_view_part(weights["partner_view"], inputs.health_checks.get(pk)),
     ]
 
 

@@ -16,6 +16,7 @@ PARTS = (
     ("concerns", "Open concerns and response time", "concerns_weight"),
     ("actions", "Overdue action items", "actions_weight"),
     ("sentiment", "Sentiment trend", "sentiment_weight"),
+    ("partner_view", "Partner's view", "partner_view_weight"),
 )
 ZERO_WEIGHTS = "The weights add up to zero: give at least one part a weight."
 
@@ -34,6 +35,7 @@ class HealthSettings(models.Model):
     concerns_weight = _weight("open concerns and response time", 20)
     actions_weight = _weight("overdue action items", 10)
     sentiment_weight = _weight("sentiment trend", 15)
+    partner_view_weight = _weight("partner's view", 15)
     healthy_from = models.PositiveSmallIntegerField(
         default=70,
         validators=[MaxValueValidator(100)],
@@ -57,6 +59,7 @@ class HealthSettings(models.Model):
                     concerns_weight__gte=0,
                     actions_weight__gte=0,
                     sentiment_weight__gte=0,
+                    partner_view_weight__gte=0,
                 )
                 & Q(
                     kpi_weight__lte=100,
@@ -64,6 +67,7 @@ class HealthSettings(models.Model):
                     concerns_weight__lte=100,
                     actions_weight__lte=100,
                     sentiment_weight__lte=100,
+                    partner_view_weight__lte=100,
                 ),
                 name="portfolio_settings_weights_0_to_100",
             ),
@@ -74,7 +78,8 @@ class HealthSettings(models.Model):
                         + F("cadence_weight")
                         + F("concerns_weight")
                         + F("actions_weight")
-                        + F("sentiment_weight"),
+                        + F("sentiment_weight")
+                        + F("partner_view_weight"),
                         0,
                     )
                 ),

@@ -29,6 +29,8 @@ from django.utils import timezone
 from agreements.models import Agreement
 from agreements.models import Status as AgreementStatus
 from communications.models import ActionItem, Concern, past_target
+from healthcheck.models import HealthCheck
+from healthcheck.selectors import recent_since, widest_gaps
 from partnerships import access
 from partnerships.models import Partnership, Stage
 from planning.models import CURRENCY_SYMBOL, Horizon, Milestone, Opportunity
@@ -94,6 +96,7 @@ class Dashboard:
     horizons: list[dict] = field(default_factory=list)
     opportunity_value: Decimal = Decimal(0)
     currency: str = CURRENCY_SYMBOL
+    gaps: list[HealthCheck] = field(default_factory=list)
 
     @property
     def due_total(self) -> int:
@@ -131,6 +134,8 @@ def dashboard(user, *, now: datetime.datetime | None = None) -> Dashboard:
     )
     d.points = _value_points(user)
     d.due = _due(user, today, now)
+    # The latest joint health check of each live partnership, where the sides differ most.
+    d.gaps = widest_gaps(live(user), since=recent_since(today))
 
     notices = _notices(user, today)
     d.notice_count = notices.count()

@@ -20,6 +20,7 @@ class Frequency(models.TextChoices):
 class Purpose(models.TextChoices):
     CHECK_IN = "check_in", "Check-ins"
     REVIEW = "review", "Reviews"
+    HEALTH_CHECK = "health_check", "Joint health checks"
 
 
 _STEPS = {
@@ -78,7 +79,7 @@ class Cadence(models.Model):
                 name="reminders_cadence_every_n_weeks_has_n",
             ),
             models.CheckConstraint(
-                condition=models.Q(purpose__in=["check_in", "review"]),
+                condition=models.Q(purpose__in=["check_in", "review", "health_check"]),
                 name="reminders_cadence_purpose_valid",
             ),
             models.CheckConstraint(

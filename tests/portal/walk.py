@@ -56,6 +56,14 @@ def _shared_thread(partnership, user) -> dict:
     return {"partnership_pk": partnership.pk, "thread_pk": thread.pk}
 
 
+def _asked(partnership, user) -> dict:
+    """The partnership's open health check, with the contact among those asked."""
+    from tests.healthcheck.factories import ensure_open_check
+
+    check = ensure_open_check(partnership, include=[user])
+    return {"partnership_pk": partnership.pk, "check_pk": check.pk}
+
+
 def _link(partnership, user) -> dict:
     from sesame.utils import get_token
 
@@ -79,6 +87,7 @@ ROUTE_ARGUMENTS = {
     "portal:action_due_date": _their_action,
     "portal:thread": _shared_thread,
     "portal:link": _link,
+    "portal:healthcheck_answer": _asked,
 }
 
 # The portal's forms are walked as the partner contact they are for.
@@ -89,6 +98,7 @@ WALK_AS = {
     "portal:concern_create": partner_contact,
     "portal:thread": partner_contact,
     "portal:link": partner_contact,
+    "portal:healthcheck_answer": partner_contact,
 }
 
 # Portal routes whose objects must be the partner contact's own (their action item, a shared
@@ -99,6 +109,7 @@ PORTAL_OWN_OBJECTS = {
     "portal:action_comment",
     "portal:action_due_date",
     "portal:thread",
+    "portal:healthcheck_answer",
 }
 
 NOT_PARTNERSHIP_ROUTES = {"portal:link"}

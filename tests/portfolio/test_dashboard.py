@@ -9,6 +9,7 @@ from portfolio import services
 from portfolio.models import HealthSettings, PartnershipHealth
 from tests import factories
 from tests.communications.factories import ActionItemFactory, CheckInFactory, ConcernFactory
+from tests.healthcheck.factories import closed_row
 from tests.helpers import assert_constant_queries
 from tests.planning.factories import OpportunityFactory, achieved
 
@@ -154,6 +155,7 @@ def test_the_dashboard_renders_in_the_same_number_of_queries_for_few_and_many(cl
             ConcernFactory(partnership=p)
             achieved(p)
             OpportunityFactory(partnership=p, horizon=["next_quarter", "later"][i % 2])
+            closed_row(p, theirs=str(2 + i % 3))
             factories.PartnershipFactory(stage=[Stage.DEFINING, Stage.ENDED][i % 2],
                                          ended_reason="Done.", managers=[bob])  # fmt: skip
         services.refresh_health()

@@ -130,7 +130,7 @@ def test_weights_that_sum_to_zero_are_refused_with_a_clear_message():
     settings = HealthSettings.load()
     for name in ("kpi_weight", "cadence_weight", "concerns_weight", "actions_weight"):
         setattr(settings, name, 0)
-    settings.sentiment_weight = 0
+    settings.sentiment_weight = settings.partner_view_weight = 0
     with pytest.raises(ValidationError) as refused:
         settings.full_clean()
     assert refused.value.messages == [
@@ -138,9 +138,15 @@ def test_weights_that_sum_to_zero_are_refused_with_a_clear_message():
     ]
     with pytest.raises(IntegrityError), transaction.atomic():
         HealthSettings.objects.filter(pk=1).update(
-            kpi_weight=0, cadence_weight=0, concerns_weight=0, actions_weight=0, sentiment_weight=0
-        )
-    assert sum(HealthSettings.load().weights().values()) == 100
+            kpi_weight=0, cadence_weight=0, concerns_weight=0, actions_weight=0, sentiment_weight=0,
+            partner_view_weight=0,
+        )  # fmt: skip
+    # 30 + 25 + 20 + 10 + 15, and the partner's view 15: weights are relative, not percentages.
+    assert HealthSettings.load().weights() == {
+        "kpi": 30, "cadence": 25, "concerns": 20, "actions": 10, "sentiment": 15,
+        "partner_view": 15,
+    }  # fmt: skip
+    assert sum(HealthSettings.load().weights().values()) == 115
 
 
 @pytest.mark.django_db
@@ -149,7 +155,8 @@ def test_the_admin_form_refuses_zero_weights_and_keeps_the_settings(admin_user):
     form_class = admin.get_form(request=None, obj=HealthSettings.load())
     data = {
         "kpi_weight": 0, "cadence_weight": 0, "concerns_weight": 0, "actions_weight": 0,
-        "sentiment_weight": 0, "healthy_from": 70, "at_risk_below": 50,
+        "sentiment_weight": 0, "partner_view_weight": 0, "healthy_from": 70,
+        "at_risk_below": 50,
     }  # fmt: skip
     form = form_class(data, instance=HealthSettings.load())
     assert not form.is_valid()
@@ -179,7 +186,8 @@ def _weights_scored_by_actions_only(partnership=None):
     ActionItemFactory(partnership=partnership, due_on=datetime.date(2020, 1, 1))  # actions 85
     data = {
         "kpi_weight": 0, "cadence_weight": 0, "concerns_weight": 0, "actions_weight": 1,
-        "sentiment_weight": 0, "healthy_from": 70, "at_risk_below": 50,
+        "sentiment_weight": 0, "partner_view_weight": 0, "healthy_from": 70,
+        "at_risk_below": 50,
     }  # fmt: skip
     return partnership, data
 

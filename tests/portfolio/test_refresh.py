@@ -15,6 +15,7 @@ from portfolio.models import HealthSettings, HealthSnapshot, PartnershipHealth
 from tests.communications.factories import ActionItemFactory, CheckInFactory, ConcernFactory
 from tests.reviews.factories import HeldReviewFactory, KPIFactory, MeasurementFactory
 
+from ..healthcheck.factories import closed_row
 from .conftest import live_partnership
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +115,8 @@ def test_the_inputs_are_read_in_a_fixed_number_of_queries():
         return len(ctx.captured_queries)
 
     baseline = count(few)
-    # Due dates, concerns, action items, check-ins, reviews, KPIs.
-    assert baseline == 6
+    # Due dates, concerns, action items, check-ins, reviews, KPIs, joint health checks.
+    assert baseline == 7
     many = [live_partnership() for _ in range(15)]
     for p in many:
         CheckInFactory(partnership=p)
@@ -124,6 +125,7 @@ def test_the_inputs_are_read_in_a_fixed_number_of_queries():
         history(p, [Outcome.ON_TIME, Outcome.LATE])
         MeasurementFactory(kpi=KPIFactory(partnership=p))
         HeldReviewFactory(partnership=p)
+        closed_row(p)
     assert count(few + many) == baseline
 
 
@@ -139,6 +141,7 @@ def test_refreshing_stores_the_latest_score_and_todays_snapshot_once(live):
         "concerns",
         "actions",
         "sentiment",
+        "partner_view",
     ]
     services.refresh_health()
     assert HealthSnapshot.objects.count() == 1
