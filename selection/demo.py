@@ -165,7 +165,9 @@ def seed(stdout) -> None:
         partnership = partnerships.get(name)
         if partnership is None or partnership.organization is None:
             continue
-        manager = partnership.managers.first()
+        # The first manager it had: a co-manager added later (the health-check demo adds one)
+        # must not score it again on the next run.
+        manager = partnership.managers.order_by("pk").first()
         chosen, created = Candidate.objects.get_or_create(
             partnership=partnership,
             organization=partnership.organization,

@@ -117,8 +117,11 @@ def test_both_sides_answer_and_see_where_they_differ(
     assert_accessible(phone)
     narrow_enough(phone)
 
-    # Leo, on a desktop.
+    # Leo, on a desktop: the open check's page, then the form.
     desk = signed_in_page(leo)
+    desk.goto(f"{base}/portal/{partnership.pk}/health-checks/{check.pk}/")
+    expect(desk.get_by_role("link", name="Answer now")).to_be_visible()
+    assert_accessible(desk)
     desk.goto(f"{base}/portal/{partnership.pk}/health-checks/{check.pk}/answer/")
     assert_accessible(desk)
     screenshot(desk, "portal-answer-form-desktop")
@@ -135,6 +138,9 @@ def test_both_sides_answer_and_see_where_they_differ(
         ours.get_by_role("link", name="Answer now").first.click()
         if user == bob:
             screenshot(ours, "our-answer-form-desktop")
+            ours.set_viewport_size(PHONE)
+            screenshot(ours, "our-answer-form-phone")
+            ours.set_viewport_size(DESKTOP)
         answer_form(ours, OURS, comment="The reviews keep us on track.")
         ours.get_by_role("button", name="Send my answers").click()
         expect(
@@ -155,6 +161,7 @@ def test_both_sides_answer_and_see_where_they_differ(
     expect(exec_page.locator("#hc-radar")).to_be_visible()
     assert radar_drawn(exec_page)
     expect(exec_page.get_by_test_id("area-table")).to_contain_text("−3.0")
+    assert_accessible(exec_page)
     screenshot(exec_page, "results-our-side-desktop")
     exec_page.set_viewport_size(PHONE)
     exec_page.reload()

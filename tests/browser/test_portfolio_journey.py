@@ -99,7 +99,7 @@ def test_an_executive_follows_the_weakest_partnership_and_renegotiates_its_renew
         "1 open concern past its target"
     )
     expect(page.get_by_role("note")).to_contain_text(
-        "KPI attainment, Cadence compliance: no data yet, so left out"
+        "KPI attainment, Cadence compliance, Partner's view: no data yet, so left out"
     )
     assert_accessible(page)
     screenshot(page, "why-weak")

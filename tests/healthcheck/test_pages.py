@@ -13,7 +13,7 @@ from healthcheck import services
 from healthcheck.models import GapAction, HealthCheck, Kind, Participant, Response
 
 from ..factories import executive, manager
-from ..helpers import assert_constant_queries
+from ..helpers import assert_constant_queries, count_queries
 from .factories import answer, closed_check, open_check, our_people, partner_people, world
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +311,27 @@ def test_the_portal_results_page_has_fixed_queries_for_3_or_30_participants():
         lambda: reverse("portal:healthcheck", args=[partnership.pk, (many.get("check") or few).pk]),
         add_rows,
     )
+
+
+def test_the_tab_and_an_open_check_s_page_have_fixed_queries_for_3_or_30_participants():
+    partnership, ours, theirs = world()
+    closed_check(partnership, ours, theirs)
+    check = open_check(partnership, ours, theirs)
+    answer(check, ours[1], 4)
+    client = client_for(ours[0])
+
+    def add_rows():
+        more_ours = our_people(partnership, 30)[3:]
+        more_theirs = partner_people(partnership, 27)
+        Participant.objects.bulk_create(
+            [Participant(health_check=check, user=u, side="us") for u in more_ours]
+            + [Participant(health_check=check, user=u, side="partner") for u in more_theirs]
+        )
+        for person in more_ours[:10] + more_theirs[:10]:
+            answer(check, person, 3)
+
+    urls = (reverse("partnerships:tab", args=[partnership.pk, "health-checks"]),
+            check.get_absolute_url())  # fmt: skip
+    few = [count_queries(client, url)[0] for url in urls]
+    add_rows()
+    assert [count_queries(client, url)[0] for url in urls] == few

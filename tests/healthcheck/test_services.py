@@ -311,3 +311,17 @@ def test_the_latest_check_carries_the_next_due_date_until_a_new_one_opens():
     first.refresh_from_db()
     second.refresh_from_db()
     assert not first.latest and second.latest and second.next_due_on is not None
+
+
+def test_beat_closes_due_checks_every_few_minutes_through_a_thin_task():
+    from config.celery import app
+    from healthcheck.tasks import close_due
+
+    entry = app.conf.beat_schedule["healthcheck-close-due"]
+    assert entry["task"] == close_due.name == "healthcheck.tasks.close_due"
+    partnership, ours, theirs = world()
+    check = open_check(partnership, ours, theirs)
+    HealthCheck.objects.filter(pk=check.pk).update(closes_at=timezone.now())
+    assert close_due.apply().get() == 1
+    check.refresh_from_db()
+    assert check.is_closed and check.closed_by is None
