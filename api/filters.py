@@ -2,6 +2,7 @@
 or ``?unread=null`` as "no filter" and answers with everything, so a client's typo looks like an
 empty filter. Here such a value is a 400 naming the parameter."""
 
+import django_filters
 from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
@@ -10,6 +11,9 @@ TRUE, FALSE = ("true", "True", "1"), ("false", "False", "0")
 
 
 class BooleanText(forms.TextInput):
+    """The text as sent: Django's and django-filter's yes/no widgets turn what they cannot read
+    into None before the field sees it."""
+
     def value_from_datadict(self, data, files, name):
         return data.get(name)
 
@@ -27,18 +31,10 @@ class StrictNullBooleanField(forms.NullBooleanField):
             return False
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
-    def validate(self, value):
-        pass
 
-
-class BooleanFilter(filters.BooleanFilter):
+# django-filter's own, not its DRF flavour, which would swap in its lenient widget.
+class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
-
-    def __init__(self, *args, **kwargs):
-        # django-filter's DRF flavour reads the value with a widget that turns what it cannot
-        # read into None; this one hands the field the text as sent.
-        kwargs["widget"] = BooleanText
-        super().__init__(*args, **kwargs)
 
 
 class FilterSet(filters.FilterSet):
