@@ -15,7 +15,12 @@ class RoleBackend(ModelBackend):
 
         if username and sso_required(str(username)):
             return None  # their organisation's provider is the only way in
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        # Checked again on the account found: PostgreSQL's case folding matches spellings of the
+        # address (``ſ`` for ``s``) that the typed check above does not see as the same domain.
+        if user is not None and sso_required(user.email):
+            return None
+        return user
 
     def get_user(self, user_id):
         """The signed-in user of every request, read in plain SQL (as the session and the roles

@@ -153,6 +153,13 @@ def test_a_password_of_a_domain_that_requires_sso_does_not_work(client, sso):
     assert client.session["_auth_user_id"]
 
 
+def test_a_spelling_the_database_folds_to_that_domain_does_not_get_round_it(client, sso):
+    UserFactory(email="bob@sso-only.example")
+    # PostgreSQL's UPPER() folds the long s (ſ) to S, so this finds Bob's account.
+    client.post(SIGN_IN, {"username": "bob@\u017fso-only.example", "password": "secret-pass-123"})
+    assert "_auth_user_id" not in client.session
+
+
 def test_signing_out_ends_the_session_and_offers_the_providers_sign_out(client, sso):
     sign_in_with_sso(client, sso, "alice")
     response = client.post("/accounts/sign-out/")
