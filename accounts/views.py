@@ -117,8 +117,13 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         if not sso.enabled():
             raise Http404
         if request.GET.get("error"):
+            # Not the library's handling: it signs out whoever is signed in on any such GET (a
+            # link could sign people out) and reports the failure a second time. The state is
+            # dropped so it cannot be used again.
+            states = request.session.get("oidc_states")
+            if isinstance(states, dict) and states.pop(request.GET.get("state"), None):
+                request.session.modified = True
             reason = request.GET.get("error_description") or request.GET["error"]
-            response = super().get(request)  # drops the state, signs out as the library does
             return sso_failed(request, f"Your identity provider refused: {reason[:150]}")
         if not isinstance(request.session.get("oidc_states"), dict) or request.GET.get(
             "state"
@@ -306,12 +311,3 @@ class MfaVerifyView(LoginRequiredMixin, View):
                 return lockout_response(request, credentials=credentials)
             form.add_error("code", "That code is not right, or was used already. Try the next one.")
         return self._page(request, form)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)

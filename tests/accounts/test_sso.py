@@ -141,6 +141,15 @@ def test_the_provider_refusing_says_so(client, sso):
     assert "Your identity provider refused: Nope" in response.content.decode()
 
 
+def test_a_refusal_link_followed_while_signed_in_signs_nobody_out(client, sso):
+    client.force_login(manager(email="sam@example.com"))
+    before = AuditEvent.objects.count()
+    response = client.get("/accounts/sso/callback/?error=access_denied")
+    assert response.status_code == 400
+    assert "_auth_user_id" in client.session
+    assert AuditEvent.objects.count() == before + 1
+
+
 def test_a_password_of_a_domain_that_requires_sso_does_not_work(client, sso):
     UserFactory(email="bob@sso-only.example")  # has the factory's password
     response = client.post(
