@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Field, Layout, Submit
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
 from partnerships.forms import DATE
 from partnerships.models import Partnership
 
@@ -44,11 +45,9 @@ class OpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         ours = services.our_candidates(partnership)
         theirs = services.partner_candidates(partnership)
-        self.fields["ours"].queryset = ours
+        self.fields["ours"].queryset = ours.prefetch_related("groups")
         self.fields["theirs"].queryset = theirs
-        self.fields["ours"].label_from_instance = lambda u: (
-            f"{u} · {u.role_label}" if u.role_label else str(u)
-        )
+        self.fields["ours"].label_from_instance = _with_role
         self.fields["theirs"].label_from_instance = lambda u: (
             f"{u.partner_contact.name}, {u.partner_contact.title}"
             if u.partner_contact.title
@@ -180,3 +179,9 @@ class GapActionsForm(forms.Form):
         self.helper.form_action = action
         self.helper.layout = Layout("areas", "owner", Field("due_on", css_class="w-auto"))
         self.helper.add_input(Submit("submit", "Create the action items"))
+
+
+def _with_role(user: User) -> str:
+    # role_names from the prefetched groups: one query for the list, not one a person.
+    user.__dict__.setdefault("role_names", frozenset(g.name for g in user.groups.all()))
+    return f"{user} · {user.role_label}" if user.role_label else str(user)

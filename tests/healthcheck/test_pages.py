@@ -335,3 +335,13 @@ def test_the_tab_and_an_open_check_s_page_have_fixed_queries_for_3_or_30_partici
     few = [count_queries(client, url)[0] for url in urls]
     add_rows()
     assert [count_queries(client, url)[0] for url in urls] == few
+
+
+def test_the_open_form_has_fixed_queries_for_3_or_30_people_to_pick_from():
+    partnership, ours, _ = world()
+    client = client_for(ours[0])
+    url = reverse("healthcheck:open", args=[partnership.pk])
+    few = count_queries(client, url)[0]
+    our_people(partnership, 30)
+    partner_people(partnership, 27)
+    assert count_queries(client, url)[0] == few
