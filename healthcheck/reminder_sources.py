@@ -47,9 +47,11 @@ def _days(n: int) -> str:
 def waiting(side: str):
     """Who of ``side`` has not answered an open check, and may still: our people who still see
     the partnership, partner contacts still invited to its portal."""
-    rows = Participant.objects.filter(
-        side=side, answered_at__isnull=True, health_check__status=Status.OPEN
-    ).exclude(health_check__partnership__stage=Stage.ENDED)
+    rows = (
+        Participant.objects.waiting()
+        .filter(side=side, health_check__status=Status.OPEN)
+        .exclude(health_check__partnership__stage=Stage.ENDED)
+    )
     partnership = OuterRef("health_check__partnership_id")
     if side == Side.PARTNER:
         invited = PortalAccess.objects.filter(

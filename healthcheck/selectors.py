@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from partnerships.models import Partnership
 
-from .models import AREA_ORDER, Answer, Area, HealthCheck, Kind, Participant, Side
+from .models import AREA_ORDER, Answer, Area, HealthCheck, Participant, Side
 from .services import NOTABLE_GAP
 
 RECENT_MONTHS = 12
@@ -47,10 +47,6 @@ class SideProgress:
     asked: int
     answered: int
     people: list[Participant]
-
-    @property
-    def waiting(self) -> int:
-        return self.asked - self.answered
 
 
 def progress(check: HealthCheck) -> dict[str, SideProgress]:
@@ -212,10 +208,6 @@ def open_answers(check: HealthCheck, found_comments: dict) -> list[dict]:
 def form_questions(check: HealthCheck) -> list:
     """The check's questions in the order asked (one query)."""
     return list(check.questions.order_by("position", "pk"))
-
-
-def rating_count(questions: list) -> int:
-    return sum(1 for q in questions if q.kind == Kind.RATING)
 
 
 # For the portfolio --------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class CheckMixin(PartnershipMixin):
         return check
 
 
-def results_context(check: HealthCheck, *, portal: bool, viewer_name: str = "") -> dict:
+def results_context(check: HealthCheck, *, portal: bool) -> dict:
     """What the results page shows, on our side and in the portal alike (the same aggregate)."""
     partnership = check.partnership
     partner = partner_name(partnership)
