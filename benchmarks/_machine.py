@@ -15,6 +15,13 @@ def recreate_database(pg: str, name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def database_exists(pg: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
 def backend_pids(pg: str, name: str) -> list[int]:
     """The PostgreSQL backends connected to this database."""
     import psycopg

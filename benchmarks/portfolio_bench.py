@@ -34,6 +34,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 from _machine import (  # noqa: E402 (benchmarks/, the script's own folder)
     cpu_model,
     cpu_pressure,
+    database_exists,
     memory_gb,
     prioritise_backends,
     recreate_database,
@@ -368,7 +369,7 @@ print(json.dumps({{"cookie": "sessionid=" + client.cookies["sessionid"].value,
 def prepare_bare(n: int, fresh: bool) -> dict:
     """Bare Django's database at the same scale (seeded in a process of its own: one process
     cannot hold two Django projects)."""
-    if fresh:
+    if fresh or not database_exists(PG, BARE_DB):  # `speed` alone after a run without it
         recreate_database(PG, BARE_DB)
     import json
 

@@ -5,6 +5,7 @@ a cProfile of the slowest functions.
     uv run python benchmarks/profile_page.py /partnerships/            # as the COO
     uv run python benchmarks/profile_page.py /dashboard/ --as scale.manager001@accord.example
     uv run python benchmarks/profile_page.py overview --sort tottime  # partnership 00007
+    uv run python benchmarks/profile_page.py /api/v1/partnerships/ --token  # a read-only token
 """
 
 import argparse
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--callers", help="print who calls functions matching this")
     parser.add_argument("--callees", help="print what functions matching this call")
+    parser.add_argument("--token", action="store_true", help="a read-only API token, no session")
     parser.add_argument("--top", type=int, default=40, help="0: time only")
     args = parser.parse_args()
 
@@ -54,8 +56,15 @@ def main() -> None:
     url = args.url
     if url == "overview":
         url = f"/partnerships/{Partnership.objects.get(name='Scale partnership 00007').pk}/"
-    client = Client()
-    client.force_login(User.objects.get(email=args.email))
+    user = User.objects.get(email=args.email)
+    if args.token:
+        from api import tokens
+
+        secret = tokens.token_create(user=user, name="profile", read_only=True).secret
+        client = Client(headers={"Authorization": f"Bearer {secret}"})
+    else:
+        client = Client()
+        client.force_login(user)
     for _ in range(20):  # templates compiled, connection open, caches warm
         response = client.get(url)
         assert response.status_code == 200, response.status_code
