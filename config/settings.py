@@ -279,7 +279,8 @@ ACCORD_CACHE_URL = env("ACCORD_CACHE_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, reading without it while it cannot be reached (config/cache.py).
+            "BACKEND": "config.cache.TolerantRedisCache",
             "LOCATION": ACCORD_CACHE_URL,
             # A cache that is down must slow a request, not hang it.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
