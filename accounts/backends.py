@@ -1,6 +1,4 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
 
 
 class RoleBackend(ModelBackend):
@@ -21,17 +19,6 @@ class RoleBackend(ModelBackend):
         if user is not None and sso_required(user.email):
             return None
         return user
-
-    def get_user(self, user_id):
-        """The signed-in user of every request, read in plain SQL (as the session and the roles
-        are): building the query through the ORM took longer than PostgreSQL took to answer."""
-        model = get_user_model()
-        meta = model._meta
-        qn = connections[router.db_for_read(model)].ops.quote_name
-        columns = ", ".join(qn(f.column) for f in meta.concrete_fields)
-        sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"
-        user = next(iter(model._default_manager.raw(sql, [user_id])), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if user_obj.is_active and getattr(user_obj, "is_administrator", False):

@@ -74,6 +74,8 @@ os.environ.update(
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         # No per-token limit: wrk is one token asking as fast as it can.
         "ACCORD_API_RATE": "",
+        # Redis, as in production (sessions, cached HTML); a database of the benchmark's own.
+        "ACCORD_CACHE_URL": os.environ.get("ACCORD_BENCH_CACHE", "redis://127.0.0.1:6379/11"),
     }
 )
 

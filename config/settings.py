@@ -69,7 +69,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read in plain SQL
+# Read from the cache, written to both: as fast as the plain-SQL read it replaced (415 against
+# 398 µs a read, benchmarks/README.md), and the database keeps them when the cache is away.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 60 * 60 * 12)
 
 INSTALLED_APPS = [
