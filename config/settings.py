@@ -368,8 +368,9 @@ ACCORD_HEALTHCHECK_MIN_ANSWERS = max(1, env_int("ACCORD_HEALTHCHECK_MIN_ANSWERS"
 # Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("ACCORD_TIME_ZONE", "UTC")
-# English only: without the translation machinery every date and number renders faster.
-USE_I18N = False
+# English only: without the translation machinery every date and number renders faster
+# (weighed in benchmarks/README.md; ACCORD_USE_I18N=1 measures it again).
+USE_I18N = env_bool("ACCORD_USE_I18N", False)
 USE_TZ = True
 # Off: with it on, {{ obj.pk }} renders as 1,564 in markup. Figures use |intcomma instead.
 USE_THOUSAND_SEPARATOR = False
