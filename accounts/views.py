@@ -19,9 +19,9 @@ from django.views.generic import UpdateView, View
 from django_otp.plugins.otp_static.models import StaticToken
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from . import mfa, signals, sso
+from . import mfa, signals, signed_in, sso
 from .forms import AccordPasswordChangeForm, CodeForm, ProfileForm, SignInForm
-from .models import User
+from .models import SignedInSession, User
 from .throttle import lockout_response
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,51 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def get_object(self, queryset=None) -> User:
         return self.request.user
 
+    def get_context_data(self, **kwargs):
+        here = self.request.session.session_key
+        sessions = list(signed_in.for_user(self.request.user))
+        for row in sessions:
+            row.is_here = row.session_key == here
+        sessions.sort(key=lambda row: not row.is_here)  # this device first, then by last seen
+        return {
+            **super().get_context_data(**kwargs),
+            "sessions": sessions,
+            "others": sum(not row.is_here for row in sessions),
+        }
+
     def form_valid(self, form):
         messages.success(self.request, "Your profile is saved.")
         return super().form_valid(form)
+
+
+class SessionEndView(LoginRequiredMixin, View):
+    """Signs out one of one's own other sessions; anyone else's is not found."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        sessions = SignedInSession.objects.filter(pk=pk, user=request.user)
+        if not sessions.exists():
+            raise Http404
+        if sessions.filter(session_key=request.session.session_key).exists():
+            messages.warning(request, "That is this browser: use Sign out in the menu.")
+            return redirect("accounts:profile")
+        signed_in.end_sessions(sessions=sessions, by=request.user, reason=signed_in.SIGNED_OUT_HERE)
+        messages.success(request, "That session is signed out.")
+        return redirect(reverse("accounts:profile") + "#sessions")
+
+
+class SessionsEndOthersView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        ended = signed_in.end_others(
+            user=request.user,
+            keep_key=request.session.session_key,
+            by=request.user,
+            reason=signed_in.SIGNED_OUT_ELSEWHERE,
+        )
+        if ended:
+            messages.success(request, f"Signed out of {ended} other session{'s' * (ended != 1)}.")
+        else:
+            messages.warning(request, "You are signed in nowhere else.")
+        return redirect(reverse("accounts:profile") + "#sessions")
 
 
 class SsoStartView(OIDCAuthenticationRequestView):

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditContextMiddleware",
+    "accounts.middleware.SignedInSessionMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "portal.middleware.PortalConfinementMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -201,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a rule: hears every password change, whatever the path, for the audit log.
     {"NAME": "audit.validators.RecordPasswordChange"},
+    # Not a rule either: a password changed, by any path, ends its user's other sessions.
+    {"NAME": "accounts.signed_in.EndSessionsOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
