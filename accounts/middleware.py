@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class UserTimezoneMiddleware:
@@ -41,13 +42,19 @@ class SecondFactorMiddleware:
         session = getattr(request, "session", None)
         if session is None:
             return self.get_response(request)
-        if NEW_CODES in session and not request.path.startswith(self.CODES):
+        # path_info: the path inside Accord, the same under a script prefix (SCRIPT_NAME).
+        path = request.path_info
+        if NEW_CODES in session and not path.startswith(self.CODES):
             del session[NEW_CODES]  # recovery codes are shown once
         pending = session.get(PENDING)
-        if pending and not request.path.startswith(self.OPEN):
+        if pending and not path.startswith(self.OPEN):
             target = "accounts:mfa_enrol" if pending == ENROL else "accounts:mfa_verify"
             url = reverse(target)
-            if request.method == "GET" and not request.headers.get("HX-Request"):
+            if request.headers.get("HX-Request"):
+                # A 302 would be followed by htmx and the step swapped into a fragment of the
+                # page: the whole browser goes there instead.
+                return HttpResponseClientRedirect(url)
+            if request.method == "GET":
                 url += "?" + urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(url)
         return self.get_response(request)

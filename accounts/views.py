@@ -213,32 +213,46 @@ class FactorGivenMixin(LoginRequiredMixin):
 
 
 class MfaSettingsView(FactorGivenMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def _page(self, request: HttpRequest, status: int = 200) -> HttpResponse:
         user = request.user
         context = {
             "device": mfa.totp_device(user),
             "required": mfa.required_for(user),
             "codes_left": StaticToken.objects.filter(device__user=user).count(),
         }
-        return render(request, "accounts/mfa.html", context)
+        return render(request, "accounts/mfa.html", context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user, action = request.user, request.POST.get("action")
+        credentials = {"username": user.email}
+        if action not in ("turn_off", "new_codes"):
+            messages.error(request, "Choose turn off or new recovery codes.")
+            return redirect("accounts:mfa")
         if not mfa.has_factor(user):
             messages.error(request, "Your second factor is off already.")
-        elif action == "turn_off":
-            if mfa.required_for(user):
-                messages.error(request, "Your role requires a second factor: it stays on.")
-            else:
-                mfa.reset(user=user, by=user)
-                messages.success(request, "Your second factor is turned off.")
-        elif action == "new_codes":
-            request.session[mfa.NEW_CODES] = mfa.new_recovery_codes(user)
-            request.session["accord_mfa_next"] = reverse("accounts:mfa")
-            return redirect("accounts:mfa_recovery_codes")
-        else:
-            messages.error(request, "Choose turn off or new recovery codes.")
-        return redirect("accounts:mfa")
+            return redirect("accounts:mfa")
+        if action == "turn_off" and mfa.required_for(user):
+            messages.error(request, "Your role requires a second factor: it stays on.")
+            return redirect("accounts:mfa")
+        if AxesProxyHandler.is_locked(request, credentials):
+            return lockout_response(request, credentials=credentials)
+        if not mfa.current_code_is_right(user=user, code=request.POST.get("code", "")[:32]):
+            # Counted as a wrong code at sign-in is: the same limits, lock and unlock.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request, credentials=credentials)
+            messages.error(request, "That is not your app's current code: nothing was changed.")
+            return self._page(request, status=400)
+        if action == "turn_off":
+            mfa.reset(user=user, by=user)
+            messages.success(request, "Your second factor is turned off.")
+            return redirect("accounts:mfa")
+        request.session[mfa.NEW_CODES] = mfa.new_recovery_codes(user, by=user)
+        request.session["accord_mfa_next"] = reverse("accounts:mfa")
+        return redirect("accounts:mfa_recovery_codes")
 
 
 class MfaEnrolView(FactorGivenMixin, View):
