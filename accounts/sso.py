@@ -100,6 +100,12 @@ def sso_required(email: str) -> bool:
     return enabled() and domain_of(email) in required
 
 
+def signs_in_with_password(user: User) -> bool:
+    """False for SSO-only people (made by SSO without a password, or of a domain that requires
+    it): no password of theirs to change, so the page and its link are not theirs."""
+    return user.has_usable_password() and not sso_required(user.email)
+
+
 def mapped_roles(claims: dict) -> set[str]:
     values = claims.get(settings.ACCORD_OIDC_ROLE_CLAIM) or []
     if isinstance(values, str):

@@ -60,6 +60,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not sso.signs_in_with_password(request.user):
+            messages.warning(
+                request, f"You sign in with {sso.name()}: your password is kept there, not here."
+            )
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
