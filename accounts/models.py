@@ -174,3 +174,24 @@ class SignedInSession(models.Model):
         from .devices import describe
 
         return describe(self.user_agent)
+
+
+class SsoIdentity(models.Model):
+    """Who the provider says a user is: its issuer and that person's ``sub``, which never changes
+    where an e-mail can. Once linked, an account signs in by SSO only as this identity."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "SSO identity"
+        verbose_name_plural = "SSO identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="accounts_sso_iss_sub"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="accounts_sso_user_iss"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

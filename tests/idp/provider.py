@@ -61,6 +61,12 @@ class TestProvider:
             f"{self.issuer}/__test/groups", json={"login": login, "groups": groups}, timeout=5
         )
 
+    def set_email(self, login: str, email: str) -> None:
+        """The provider now gives this e-mail for that login (its ``sub``), creating the login."""
+        requests.post(
+            f"{self.issuer}/__test/email", json={"login": login, "email": email}, timeout=5
+        )
+
     def sign_in(self, authorize_url: str, login: str, back_to: str) -> str:
         """Goes through the provider's own sign-in form as a browser would; returns the URL it
         sends the browser back to (ours, with code and state)."""
