@@ -9,6 +9,7 @@ out.
 """
 
 import datetime
+import re
 from contextvars import ContextVar
 from importlib import import_module
 
@@ -45,6 +46,15 @@ def _client_ip(request: HttpRequest) -> str | None:
     return import_string(settings.AXES_CLIENT_IP_CALLABLE)(request)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _agent(request: HttpRequest) -> str:
+    # What a browser sends must never stop a sign-in: PostgreSQL refuses NUL, and unpaired
+    # surrogates cannot be encoded.
+    return _UNSTORABLE.sub("\ufffd", request.META.get("HTTP_USER_AGENT", ""))[:300]
+
+
 def record_sign_in(request: HttpRequest, user: User) -> SignedInSession:
     session = request.session
     if session.session_key is None:  # login() flushed another user's session: no key yet
@@ -54,7 +64,7 @@ def record_sign_in(request: HttpRequest, user: User) -> SignedInSession:
         session_key=session.session_key,
         defaults={
             "user": user,
-            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+            "user_agent": _agent(request),
             "ip": _client_ip(request),
             "created": now,
             "last_seen": now,
@@ -86,7 +96,7 @@ def note(request: HttpRequest) -> bool:
         row = SignedInSession.objects.create(
             user_id=user_id,
             session_key=session.session_key,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            user_agent=_agent(request),
             ip=_client_ip(request),
         )
         session[ROW], session[ROW_KEY] = row.pk, row.session_key

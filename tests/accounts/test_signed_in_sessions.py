@@ -230,3 +230,8 @@ def test_an_executive_sees_their_sessions_too():
     user = executive(email="eve@example.com")
     assert "This device" in browser(user, MAC).get(PROFILE).content.decode()
     assert manager  # the factories used above
+
+
+def test_a_user_agent_with_nul_and_surrogates_still_signs_in(bob):
+    browser(bob, "evil\x00agent\ud800")
+    assert SignedInSession.objects.get().user_agent == "evil\ufffdagent\ufffd"
