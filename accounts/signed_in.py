@@ -2,10 +2,9 @@
 
 A row of ours (SignedInSession) is written when someone signs in and deleted when they sign
 out. Ending a session deletes it from whatever session engine is configured, then the row: its
-next request is anonymous. Nothing here reads the engine's table, so moving to cached_db
-sessions changes nothing. Last seen is noted at most once a minute per web process, never a
-write per request; that note also finds a session whose row went some other way and signs it
-out.
+next request is anonymous. Nothing here reads the engine's table: any engine will do. Last
+seen is noted at most once a minute per web process, never a write per request; that note also
+finds a session whose row went some other way and signs it out.
 """
 
 import datetime
