@@ -5,4 +5,6 @@ def role(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_role": user.role_label}
+    from .sso import signs_in_with_password
+
+    return {"user_role": user.role_label, "password_sign_in": signs_in_with_password(user)}

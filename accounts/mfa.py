@@ -5,6 +5,10 @@ cost no query for it: "verify" (they have a factor and have not used it yet), "e
 role requires one and they have none) or nothing.
 """
 
+import hashlib
+import secrets
+from base64 import b32encode, urlsafe_b64encode
+
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -50,11 +54,31 @@ def unconfirmed_device(user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def new_recovery_codes(user: User) -> list[str]:
+def recovery_digest(code: str) -> str:
+    """What is stored of a recovery code: 96 bits of its SHA-256, in StaticToken's 16 characters.
+    A fast hash is enough because the codes are 80 random bits, not a password someone chose:
+    stretching protects guessable secrets, and nobody can try 2^80 codes, fast hash or slow."""
+    plain = code.strip().replace(" ", "").replace("-", "").lower()
+    return urlsafe_b64encode(hashlib.sha256(plain.encode()).digest()).decode()[:16]
+
+
+def _random_code() -> str:
+    plain = b32encode(secrets.token_bytes(10)).decode().lower()  # 16 characters, 80 bits
+    return "-".join(plain[i : i + 4] for i in range(0, 16, 4))
+
+
+def new_recovery_codes(user: User, *, by: User | None = None) -> list[str]:
+    """New codes in place of any old ones; only their digests are kept, so the list returned is
+    the one time anyone sees them. Audited when they replace codes (enrolment is audited as
+    such)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    codes = [_random_code() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_digest(code)) for code in codes
+    )
+    if by is not None:
+        second_factor_changed.send(sender=User, user=user, what="new recovery codes", by=by)
     return codes
 
 
@@ -92,12 +116,24 @@ def verify(*, user: User, code: str) -> str | None:
     code = code.strip().replace(" ", "").replace("-", "")
     device = totp_device(user)
     if device is not None and code.isdigit() and _check(device, code):
+        second_factor_changed.send(sender=User, user=user, what="verified", by=user)
         return "totp"
-    for static in StaticDevice.objects.filter(user=user):
-        if _check(static, code.lower()):
-            second_factor_changed.send(sender=User, user=user, what="recovery code used", by=user)
-            return "recovery code"
+    if not code.isdigit():
+        for static in StaticDevice.objects.filter(user=user):
+            if _check(static, recovery_digest(code)):
+                second_factor_changed.send(
+                    sender=User, user=user, what="recovery code used", by=user
+                )
+                return "recovery code"
     return None
+
+
+def current_code_is_right(*, user: User, code: str) -> bool:
+    """The app's code now, asked before the factor is turned off or its codes replaced: a
+    session left open (or stolen) cannot take the factor away without the phone."""
+    device = totp_device(user)
+    code = code.strip().replace(" ", "")
+    return device is not None and code.isdigit() and _check(device, code)
 
 
 @transaction.atomic

@@ -148,3 +148,50 @@ class User(AbstractBaseUser, PermissionsMixin):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser, as its owner sees it on their profile. Our own table, not the
+    session engine's, so the list survives a change of engine (cached_db, Redis): the engine
+    keeps the session, this row says whose it is and from where (accounts.signed_in)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField("address", null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen", "-pk"]
+        indexes = [models.Index(fields=["user", "-last_seen"], name="accounts_sis_user_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.ip or 'unknown address'}"
+
+    @property
+    def device(self) -> str:
+        from .devices import describe
+
+        return describe(self.user_agent)
+
+
+class SsoIdentity(models.Model):
+    """Who the provider says a user is: its issuer and that person's ``sub``, which never changes
+    where an e-mail can. Once linked, an account signs in by SSO only as this identity."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "SSO identity"
+        verbose_name_plural = "SSO identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="accounts_sso_iss_sub"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="accounts_sso_user_iss"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

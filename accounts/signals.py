@@ -10,3 +10,7 @@ sso_refused = Signal()
 # Sent with user, what ("enrolled", "recovery code used", "reset", "turned off") and by (who
 # did it) whenever someone's second factor changes.
 second_factor_changed = Signal()
+
+# Sent with session (the SignedInSession row, already deleted), by (who ended it, or None for
+# the system) and reason whenever a signed-in session is ended (accounts.signed_in).
+session_ended = Signal()

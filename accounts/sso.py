@@ -21,7 +21,7 @@ from mozilla_django_oidc.utils import import_from_settings
 
 from . import roles
 from .backends import RoleBackend
-from .models import User
+from .models import SsoIdentity, User
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +95,21 @@ def domain_of(email: str) -> str:
     return email.rpartition("@")[2].strip().lower()
 
 
+def domain_allowed(email: str) -> bool:
+    """The domains an administrator lets this provider sign in; none configured, any."""
+    allowed = {d.lower() for d in settings.ACCORD_OIDC_ALLOWED_DOMAINS}
+    return not allowed or domain_of(email) in allowed
+
+
 def sso_required(email: str) -> bool:
     required = {d.lower() for d in settings.ACCORD_SSO_REQUIRED_DOMAINS}
     return enabled() and domain_of(email) in required
+
+
+def signs_in_with_password(user: User) -> bool:
+    """False for SSO-only people (made by SSO without a password, or of a domain that requires
+    it): no password of theirs to change, so the page and its link are not theirs."""
+    return user.has_usable_password() and not sso_required(user.email)
 
 
 def mapped_roles(claims: dict) -> set[str]:
@@ -186,6 +198,7 @@ class SsoBackend(RoleBackend, OIDCAuthenticationBackend):
         if userinfo.get("sub") != payload.get("sub"):
             raise SsoRefused("The provider described someone else than who signed in.")
         claims = {**payload, **userinfo}
+        self._claims, self._name = claims, (claims.get("name") or "")[:150]
         email = (claims.get("email") or "").strip().lower()
         if not email:
             raise SsoRefused("The provider did not give an e-mail address.")
@@ -193,24 +206,54 @@ class SsoBackend(RoleBackend, OIDCAuthenticationBackend):
             raise SsoRefused(
                 f"Your provider has not verified {email}. Verify it there, then sign in again."
             )
+        if not domain_allowed(email):
+            raise SsoRefused(f"{domain_of(email)} is not a domain that signs in to Accord here.")
+        issuer, subject = discovery()["issuer"], str(payload["sub"])
         with transaction.atomic():
-            user = User.objects.filter(email__iexact=email).first()
-            if user is not None and user.is_partner_contact:
+            identity = (
+                SsoIdentity.objects.select_related("user")
+                .filter(issuer=issuer, subject=subject)
+                .first()
+            )
+            user = identity.user if identity else self._link(email, issuer, subject)
+            if user.email != email:
+                # The same person at the provider, a new address: ours follows theirs.
+                if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+                    raise SsoRefused(
+                        f"{email} belongs to another Accord account: ask an administrator."
+                    )
+                user.email = email
+                user.save(update_fields=["email"])
+            if user.is_partner_contact:
                 # Their sign-in is the portal's link; SSO must never hand them our side.
                 raise SsoRefused(
                     f"{email} is a partner's address: partner contacts sign in through the "
                     "partner portal."
                 )
-            if user is None:
-                user = User.objects.create_user(
-                    email, password=None, full_name=(claims.get("name") or "")[:150]
-                )
-                tz = claims.get("zoneinfo")
-                if tz in zoneinfo.available_timezones():
-                    user.time_zone = tz
-                    user.save(update_fields=["time_zone"])
             if not user.is_active:
                 raise SsoRefused(f"The Accord account of {email} is switched off.")
             apply_roles(user, claims)
         user.sso_amr = list(payload.get("amr") or [])
+        return user
+
+    def _link(self, email: str, issuer: str, subject: str) -> User:
+        """An account for an identity seen for the first time: the one with its verified
+        e-mail, unless that one is already someone else at this provider, or a new one."""
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None and user.is_partner_contact:
+            raise SsoRefused(
+                f"{email} is a partner's address: partner contacts sign in through the "
+                "partner portal."
+            )
+        if user is not None and SsoIdentity.objects.filter(user=user, issuer=issuer).exists():
+            raise SsoRefused(
+                f"The Accord account of {email} is linked to another identity at your provider."
+            )
+        if user is None:
+            user = User.objects.create_user(email, password=None, full_name=self._name)
+            tz = self._claims.get("zoneinfo")
+            if tz in zoneinfo.available_timezones():
+                user.time_zone = tz
+                user.save(update_fields=["time_zone"])
+        SsoIdentity.objects.create(user=user, issuer=issuer, subject=subject)
         return user

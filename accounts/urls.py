@@ -9,6 +9,12 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("sessions/<int:pk>/sign-out/", views.SessionEndView.as_view(), name="session_end"),
+    path(
+        "sessions/sign-out-others/",
+        views.SessionsEndOthersView.as_view(),
+        name="sessions_end_others",
+    ),
 ]
 
 urlpatterns += [

@@ -19,9 +19,9 @@ from django.views.generic import UpdateView, View
 from django_otp.plugins.otp_static.models import StaticToken
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from . import mfa, signals, sso
+from . import mfa, signals, signed_in, sso
 from .forms import AccordPasswordChangeForm, CodeForm, ProfileForm, SignInForm
-from .models import User
+from .models import SignedInSession, User
 from .throttle import lockout_response
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not sso.signs_in_with_password(request.user):
+            messages.warning(
+                request, f"You sign in with {sso.name()}: your password is kept there, not here."
+            )
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
@@ -77,9 +85,51 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def get_object(self, queryset=None) -> User:
         return self.request.user
 
+    def get_context_data(self, **kwargs):
+        here = self.request.session.session_key
+        sessions = list(signed_in.for_user(self.request.user))
+        for row in sessions:
+            row.is_here = row.session_key == here
+        sessions.sort(key=lambda row: not row.is_here)  # this device first, then by last seen
+        return {
+            **super().get_context_data(**kwargs),
+            "sessions": sessions,
+            "others": sum(not row.is_here for row in sessions),
+        }
+
     def form_valid(self, form):
         messages.success(self.request, "Your profile is saved.")
         return super().form_valid(form)
+
+
+class SessionEndView(LoginRequiredMixin, View):
+    """Signs out one of one's own other sessions; anyone else's is not found."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        sessions = SignedInSession.objects.filter(pk=pk, user=request.user)
+        if not sessions.exists():
+            raise Http404
+        if sessions.filter(session_key=request.session.session_key).exists():
+            messages.warning(request, "That is this browser: use Sign out in the menu.")
+            return redirect("accounts:profile")
+        signed_in.end_sessions(sessions=sessions, by=request.user, reason=signed_in.SIGNED_OUT_HERE)
+        messages.success(request, "That session is signed out.")
+        return redirect(reverse("accounts:profile") + "#sessions")
+
+
+class SessionsEndOthersView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        ended = signed_in.end_others(
+            user=request.user,
+            keep_key=request.session.session_key,
+            by=request.user,
+            reason=signed_in.SIGNED_OUT_ELSEWHERE,
+        )
+        if ended:
+            messages.success(request, f"Signed out of {ended} other session{'s' * (ended != 1)}.")
+        else:
+            messages.warning(request, "You are signed in nowhere else.")
+        return redirect(reverse("accounts:profile") + "#sessions")
 
 
 class SsoStartView(OIDCAuthenticationRequestView):
@@ -171,32 +221,46 @@ class FactorGivenMixin(LoginRequiredMixin):
 
 
 class MfaSettingsView(FactorGivenMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def _page(self, request: HttpRequest, status: int = 200) -> HttpResponse:
         user = request.user
         context = {
             "device": mfa.totp_device(user),
             "required": mfa.required_for(user),
             "codes_left": StaticToken.objects.filter(device__user=user).count(),
         }
-        return render(request, "accounts/mfa.html", context)
+        return render(request, "accounts/mfa.html", context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user, action = request.user, request.POST.get("action")
+        credentials = {"username": user.email}
+        if action not in ("turn_off", "new_codes"):
+            messages.error(request, "Choose turn off or new recovery codes.")
+            return redirect("accounts:mfa")
         if not mfa.has_factor(user):
             messages.error(request, "Your second factor is off already.")
-        elif action == "turn_off":
-            if mfa.required_for(user):
-                messages.error(request, "Your role requires a second factor: it stays on.")
-            else:
-                mfa.reset(user=user, by=user)
-                messages.success(request, "Your second factor is turned off.")
-        elif action == "new_codes":
-            request.session[mfa.NEW_CODES] = mfa.new_recovery_codes(user)
-            request.session["accord_mfa_next"] = reverse("accounts:mfa")
-            return redirect("accounts:mfa_recovery_codes")
-        else:
-            messages.error(request, "Choose turn off or new recovery codes.")
-        return redirect("accounts:mfa")
+            return redirect("accounts:mfa")
+        if action == "turn_off" and mfa.required_for(user):
+            messages.error(request, "Your role requires a second factor: it stays on.")
+            return redirect("accounts:mfa")
+        if AxesProxyHandler.is_locked(request, credentials):
+            return lockout_response(request, credentials=credentials)
+        if not mfa.current_code_is_right(user=user, code=request.POST.get("code", "")[:32]):
+            # Counted as a wrong code at sign-in is: the same limits, lock and unlock.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request, credentials=credentials)
+            messages.error(request, "That is not your app's current code: nothing was changed.")
+            return self._page(request, status=400)
+        if action == "turn_off":
+            mfa.reset(user=user, by=user)
+            messages.success(request, "Your second factor is turned off.")
+            return redirect("accounts:mfa")
+        request.session[mfa.NEW_CODES] = mfa.new_recovery_codes(user, by=user)
+        request.session["accord_mfa_next"] = reverse("accounts:mfa")
+        return redirect("accounts:mfa_recovery_codes")
 
 
 class MfaEnrolView(FactorGivenMixin, View):

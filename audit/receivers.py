@@ -7,7 +7,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from accounts.signals import second_factor_changed, sign_in_unlocked, sso_refused
+from accounts.signals import (
+    second_factor_changed,
+    session_ended,
+    sign_in_unlocked,
+    sso_refused,
+)
 
 from .models import Action
 from .services import record
@@ -110,3 +115,18 @@ def roles_changed(sender, instance, action, reverse, model, pk_set, **kwargs) ->
         _role_events(kind, others, [instance])
     else:
         _role_events(kind, [instance], others)
+
+
+@receiver(session_ended, dispatch_uid="audit-session-ended")
+def session_ended_recorded(sender, session, by=None, reason="", **kwargs) -> None:
+    record(
+        Action.SESSION_ENDED,
+        actor=by,
+        target=session.user,
+        extra={
+            "reason": reason,
+            "device": session.device,
+            "address": session.ip or "",
+            "signed_in": session.created.isoformat(),
+        },
+    )

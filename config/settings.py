@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditContextMiddleware",
+    "accounts.middleware.SignedInSessionMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "portal.middleware.PortalConfinementMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -201,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a rule: hears every password change, whatever the path, for the audit log.
     {"NAME": "audit.validators.RecordPasswordChange"},
+    # Not a rule either: a password changed, by any path, ends its user's other sessions.
+    {"NAME": "accounts.signed_in.EndSessionsOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -217,6 +220,9 @@ ACCORD_OIDC_ROLE_CLAIM = env("ACCORD_OIDC_ROLE_CLAIM", "groups")
 ACCORD_OIDC_ROLE_MAP = env("ACCORD_OIDC_ROLE_MAP")
 ACCORD_OIDC_DOMAIN_ROLES = env("ACCORD_OIDC_DOMAIN_ROLES")
 ACCORD_SSO_REQUIRED_DOMAINS = env_list("ACCORD_SSO_REQUIRED_DOMAINS", "")
+# The e-mail domains the provider may sign in (link or create accounts for); empty: any
+# verified e-mail it vouches for.
+ACCORD_OIDC_ALLOWED_DOMAINS = env_list("ACCORD_OIDC_ALLOWED_DOMAINS", "")
 ACCORD_OIDC_PROVIDER_LOGOUT = env_bool("ACCORD_OIDC_PROVIDER_LOGOUT", True)
 OIDC_RP_CLIENT_ID = env("ACCORD_OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env("ACCORD_OIDC_CLIENT_SECRET")

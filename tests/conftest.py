@@ -117,6 +117,8 @@ def sso(settings, identity_provider):
     sso_module._discover.cache_clear()
     identity_provider.fault(None)
     identity_provider.set_groups("alice", ["accord-executives"])
+    identity_provider.set_email("alice", "alice@corp.example")
     yield identity_provider
     identity_provider.fault(None)
+    identity_provider.set_email("alice", "alice@corp.example")
     sso_module._discover.cache_clear()

@@ -24,6 +24,9 @@ def test_a_role_taken_away_is_gone_on_the_next_request(client):
     client.force_login(user)
     assert client.get("/partnerships/").status_code == 200
     user.groups.remove(Group.objects.get(name=roles.PARTNER_MANAGER))
+    # Losing a role ends the session (accounts.signed_in); signed in again, the role is gone.
+    assert client.get("/partnerships/")["Location"].startswith("/accounts/sign-in/")
+    client.force_login(user)
     assert client.get("/partnerships/").status_code == 403
     assert User.objects.get(pk=user.pk).role_label == "No role yet"
 

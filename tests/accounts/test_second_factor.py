@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 SIGN_IN = "/accounts/sign-in/"
 VERIFY = "/accounts/second-factor/verify/"
 ENROL = "/accounts/second-factor/enrol/"
+SETTINGS = "/accounts/second-factor/"
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +69,7 @@ def test_enrolment_takes_a_real_code_and_shows_recovery_codes_once(client):
     response = client.post(ENROL, {"code": code_for(device), "next": "/partnerships/"})
     assert response["Location"] == "/accounts/second-factor/recovery-codes/"
     page = client.get(response["Location"]).content.decode()
-    codes = re.findall(r'<li class="col">(\w+)</li>', page)
+    codes = re.findall(r'<li class="col">([\w-]+)</li>', page)
     assert len(codes) == 10
     download = client.get("/accounts/second-factor/recovery-codes.txt")
     assert download["Content-Disposition"].startswith("attachment")
@@ -147,15 +148,74 @@ def verified_login(client, user) -> None:
 
 def test_a_partner_manager_may_turn_it_off_but_an_executive_may_not(client):
     sam = manager(email="sam@example.com")
-    enrolled(sam)
+    device, _ = enrolled(sam)
     verified_login(client, sam)
-    client.post("/accounts/second-factor/", {"action": "turn_off"})
+    client.post(SETTINGS, {"action": "turn_off", "code": code_for(device, drift=1)})
     assert not mfa.has_factor(sam)
     olivia = executive(email="olivia@example.com")
-    enrolled(olivia)
+    device, _ = enrolled(olivia)
     verified_login(client, olivia)
-    client.post("/accounts/second-factor/", {"action": "turn_off"})
+    client.post(SETTINGS, {"action": "turn_off", "code": code_for(device, drift=1)})
     assert mfa.has_factor(olivia)
+
+
+def test_turning_it_off_needs_the_apps_current_code(client):
+    sam = manager(email="sam@example.com")
+    _, codes = enrolled(sam)
+    verified_login(client, sam)
+    for code in ("", "000000", codes[0]):  # a recovery code is not the phone
+        response = client.post(SETTINGS, {"action": "turn_off", "code": code})
+        assert response.status_code == 400
+        assert "nothing was changed" in response.content.decode()
+        assert mfa.has_factor(sam)
+    assert AccessFailureLog.objects.filter(username="sam@example.com").count() == 3
+
+
+def test_new_recovery_codes_need_the_current_code_and_are_audited(client):
+    sam = manager(email="sam@example.com")
+    device, old = enrolled(sam)
+    verified_login(client, sam)
+    assert client.post(SETTINGS, {"action": "new_codes", "code": "123456"}).status_code == 400
+    assert not AuditEvent.objects.filter(extra={"what": "new recovery codes"}).exists()
+    response = client.post(SETTINGS, {"action": "new_codes", "code": code_for(device, drift=1)})
+    assert response["Location"] == "/accounts/second-factor/recovery-codes/"
+    page = client.get(response["Location"]).content.decode()
+    new = re.findall(r'<li class="col">([\w-]+)</li>', page)
+    assert len(new) == 10 and not set(new) & set(old)
+    event = AuditEvent.objects.get(extra={"what": "new recovery codes"})
+    assert event.actor == sam and event.target_id == str(sam.pk)
+
+
+def test_recovery_codes_are_stored_hashed_and_leave_the_session_after_their_page(client):
+    sam = manager(email="sam@example.com")
+    _, codes = enrolled(sam)
+    stored = set(StaticToken.objects.filter(device__user=sam).values_list("token", flat=True))
+    assert len(stored) == 10
+    assert not stored & {c.replace("-", "") for c in codes} and not stored & set(codes)
+    assert stored == {mfa.recovery_digest(c) for c in codes}
+    assert all(len(c.replace("-", "")) == 16 for c in codes)  # 80 random bits each
+
+
+def test_the_verified_second_step_is_audited(client):
+    sam = manager(email="sam@example.com")
+    device, _ = enrolled(sam)
+    sign_in(client, sam)
+    client.post(VERIFY, {"code": code_for(device, drift=1)})
+    event = AuditEvent.objects.get(action=Action.SECOND_FACTOR, extra={"what": "verified"})
+    assert event.actor == sam
+
+
+def test_the_step_is_asked_for_under_a_script_prefix_and_by_htmx(client):
+    sam = manager(email="sam@example.com")
+    enrolled(sam)
+    sign_in(client, sam)
+    # Under a prefix, request.path carries it and request.path_info does not: the step's own
+    # page must still open instead of redirecting to itself.
+    assert client.get(VERIFY, SCRIPT_NAME="/accord").status_code == 200
+    elsewhere = client.get("/partnerships/", SCRIPT_NAME="/accord")
+    assert elsewhere.status_code == 302 and VERIFY in elsewhere["Location"]
+    htmx = client.get("/partnerships/", headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and htmx["HX-Redirect"] == VERIFY
 
 
 def test_not_required_means_password_only_for_executives(client, settings):

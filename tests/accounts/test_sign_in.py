@@ -152,3 +152,31 @@ def test_administrators_grant_roles_in_admin(client, admin_user):
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert user.is_partner_manager
+
+
+def test_an_sso_only_person_has_no_password_to_change(client, sso, settings):
+    from ..factories import manager as make_manager
+
+    made_by_sso = make_manager(email="nopass@corp.example")
+    made_by_sso.set_unusable_password()
+    made_by_sso.save()
+    required = make_manager(email="bob@sso-only.example")
+    for user in (made_by_sso, required):
+        client.force_login(user)
+        assert "Change password" not in client.get("/accounts/profile/").content.decode()
+        assert client.get("/accounts/password/")["Location"] == "/accounts/profile/"
+        response = client.post(
+            "/accounts/password/",
+            {
+                "old_password": "x",
+                "new_password1": "n3w-pass-word!",
+                "new_password2": "n3w-pass-word!",
+            },
+        )
+        assert response["Location"] == "/accounts/profile/"
+    required.refresh_from_db()
+    assert required.check_password("secret-pass-123")
+    with_password = make_manager(email="pat@example.com")
+    client.force_login(with_password)
+    assert "Change password" in client.get("/accounts/profile/").content.decode()
+    assert client.get("/accounts/password/").status_code == 200

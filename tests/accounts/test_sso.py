@@ -180,3 +180,68 @@ def test_the_amr_of_the_id_token_is_kept_for_the_second_factor(client, sso):
     sso.fault("amr")
     sign_in_with_sso(client, sso, "alice")
     assert client.session["sso_amr"] == ["pwd", "mfa"]
+
+
+def test_the_identity_is_pinned_to_issuer_and_subject(client, sso):
+    from accounts.models import SsoIdentity
+
+    sign_in_with_sso(client, sso, "alice")
+    identity = SsoIdentity.objects.get()
+    assert (identity.issuer, identity.subject) == (sso.issuer, "alice")
+    assert identity.user.email == "alice@corp.example"
+
+
+def test_the_same_e_mail_from_another_subject_is_refused(client, sso):
+    sign_in_with_sso(client, sso, "alice")
+    client.post("/accounts/sign-out/")
+    sso.set_email("mallory", "alice@corp.example")
+    response = sign_in_with_sso(client, sso, "mallory")
+    assert response.status_code == 400
+    assert "linked to another identity" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert User.objects.filter(email="alice@corp.example").count() == 1
+
+
+def test_the_same_subject_with_a_new_e_mail_updates_the_account(client, sso):
+    sign_in_with_sso(client, sso, "alice")
+    user = User.objects.get(email="alice@corp.example")
+    client.post("/accounts/sign-out/")
+    sso.set_email("alice", "alice.grant@corp.example")
+    assert sign_in_with_sso(client, sso, "alice").status_code == 302
+    user.refresh_from_db()
+    assert user.email == "alice.grant@corp.example"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert User.objects.count() == 1
+
+
+def test_a_new_e_mail_that_is_another_accounts_is_refused(client, sso):
+    sign_in_with_sso(client, sso, "alice")
+    client.post("/accounts/sign-out/")
+    other = manager(email="taken@corp.example")
+    sso.set_email("alice", "taken@corp.example")
+    response = sign_in_with_sso(client, sso, "alice")
+    assert response.status_code == 400 and "another Accord account" in response.content.decode()
+    assert User.objects.get(pk=other.pk).email == "taken@corp.example"
+
+
+def test_only_the_allowed_domains_are_linked_or_created(client, sso, settings):
+    settings.ACCORD_OIDC_ALLOWED_DOMAINS = ["corp.example"]
+    existing = manager(email="eve@elsewhere.example")
+    sso.set_email("eve", "eve@elsewhere.example")
+    response = sign_in_with_sso(client, sso, "eve")
+    assert response.status_code == 400
+    assert "elsewhere.example is not a domain" in response.content.decode()
+    assert not existing.sso_identities.exists()
+    sso.set_email("zed", "zed@other.example")
+    sign_in_with_sso(client, sso, "zed")
+    assert not User.objects.filter(email="zed@other.example").exists()
+    assert sign_in_with_sso(client, sso, "alice").status_code == 302
+
+
+def test_a_linked_person_moved_to_a_domain_not_allowed_is_refused(client, sso, settings):
+    sign_in_with_sso(client, sso, "alice")
+    client.post("/accounts/sign-out/")
+    settings.ACCORD_OIDC_ALLOWED_DOMAINS = ["corp.example"]
+    sso.set_email("alice", "alice@acquired.example")
+    assert sign_in_with_sso(client, sso, "alice").status_code == 400
+    assert User.objects.filter(email="alice@corp.example").exists()

@@ -33,3 +33,24 @@ WALK_AS = {
     "accounts:mfa_verify": _with_a_factor,
     "accounts:mfa_enrol": _without_a_factor,
 }
+
+
+# One's own sessions are named by their row, not by a partnership; the profile carries both
+# forms, and the one for a single session shows for a session other than the walker's own.
+NOT_PARTNERSHIP_ROUTES = {"accounts:session_end"}
+FORM_HOSTS = {
+    "accounts:session_end": "accounts:profile",
+    "accounts:sessions_end_others": "accounts:profile",
+}
+
+
+def _another_session(partnership, user):
+    from accounts.models import SignedInSession
+
+    row = SignedInSession.objects.create(
+        user=user, session_key=f"walk{user.pk:036d}", user_agent="Firefox/130.0", ip="192.0.2.1"
+    )
+    return {"pk": row.pk}
+
+
+ROUTE_ARGUMENTS = {"accounts:session_end": _another_session}

@@ -1,6 +1,6 @@
 // A real OpenID Connect provider for the tests (npm's oidc-provider, certified), on the port
 // given. Its development sign-in form accepts any login; the accounts below carry the claims.
-// /__test/* lets a test change a person's groups and make the next ID token faulty, so the
+// /__test/* lets a test change a person's groups or e-mail and make the next ID token faulty, so the
 // refusals are tested against tokens a provider really sent.
 import { createServer } from "node:http";
 import Provider from "oidc-provider";
@@ -80,6 +80,10 @@ createServer(async (req, res) => {
     const data = body ? JSON.parse(body) : {};
     if (req.url === "/__test/fault") fault = data.fault || null;
     if (req.url === "/__test/groups") accounts[data.login].groups = data.groups;
+    if (req.url === "/__test/email") {
+      accounts[data.login] = { email_verified: true, name: data.login, groups: [],
+                               ...accounts[data.login], email: data.email };
+    }
     res.writeHead(204).end();
     return;
   }
