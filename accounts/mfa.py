@@ -114,8 +114,7 @@ def verify(*, user: User, code: str) -> str | None:
     """The kind of factor that matched ("totp", "recovery code"), or None. django-otp refuses a
     TOTP code used before (its last_t) and deletes a recovery code once used."""
     code = code.strip().replace(" ", "").replace("-", "")
-    device = totp_device(user)
-    if device is not None and code.isdigit() and _check(device, code):
+    if current_code_is_right(user=user, code=code):
         second_factor_changed.send(sender=User, user=user, what="verified", by=user)
         return "totp"
     if not code.isdigit():

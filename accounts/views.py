@@ -220,6 +220,15 @@ class FactorGivenMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _wrong_code(request: HttpRequest, credentials: dict) -> HttpResponse | None:
+    """A wrong second-factor code, counted by axes as a wrong password is: the same limits, lock
+    and unlock. The lockout page once this one locks the account."""
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if getattr(request, "axes_locked_out", False):
+        return lockout_response(request, credentials=credentials)
+    return None
+
+
 class MfaSettingsView(FactorGivenMixin, View):
     def _page(self, request: HttpRequest, status: int = 200) -> HttpResponse:
         user = request.user
@@ -248,10 +257,8 @@ class MfaSettingsView(FactorGivenMixin, View):
         if AxesProxyHandler.is_locked(request, credentials):
             return lockout_response(request, credentials=credentials)
         if not mfa.current_code_is_right(user=user, code=request.POST.get("code", "")[:32]):
-            # Counted as a wrong code at sign-in is: the same limits, lock and unlock.
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-            if getattr(request, "axes_locked_out", False):
-                return lockout_response(request, credentials=credentials)
+            if locked := _wrong_code(request, credentials):
+                return locked
             messages.error(request, "That is not your app's current code: nothing was changed.")
             return self._page(request, status=400)
         if action == "turn_off":
@@ -369,9 +376,7 @@ class MfaVerifyView(LoginRequiredMixin, View):
                 request.session.pop(mfa.PENDING, None)
                 request.session.cycle_key()
                 return redirect(_safe_next(request))
-            # Counted by axes as a wrong password is: the same limits, lock and unlock.
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-            if getattr(request, "axes_locked_out", False):
-                return lockout_response(request, credentials=credentials)
+            if locked := _wrong_code(request, credentials):
+                return locked
             form.add_error("code", "That code is not right, or was used already. Try the next one.")
         return self._page(request, form)

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (ConnectionError, TimeoutError, OSError)
 DOWN_SECONDS = 5.0
+READS = frozenset({"get", "get_many", "has_key"})  # what a lost call cannot make wrong
 
 
 class _Client(RedisCacheClient):
@@ -31,7 +32,7 @@ class _Client(RedisCacheClient):
 
     def _call(self, name: str, missed, *args):
         if time.monotonic() < self._down_until:
-            self._lost_writes |= name not in {"get", "get_many", "has_key"}
+            self._lost_writes |= name not in READS
             return missed
         try:
             if self._lost_writes:
@@ -43,7 +44,7 @@ class _Client(RedisCacheClient):
             return getattr(super(), name)(*args)
         except UNREACHABLE as exc:
             self._down_until = time.monotonic() + DOWN_SECONDS
-            self._lost_writes |= name not in {"get", "get_many", "has_key"}
+            self._lost_writes |= name not in READS
             logger.warning("Cache unreachable (%s); reading without it for %ss", exc, DOWN_SECONDS)
             return missed
 
