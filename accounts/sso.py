@@ -239,12 +239,9 @@ class SsoBackend(RoleBackend, OIDCAuthenticationBackend):
     def _link(self, email: str, issuer: str, subject: str) -> User:
         """An account for an identity seen for the first time: the one with its verified
         e-mail, unless that one is already someone else at this provider, or a new one."""
+        # A partner contact found here is refused by the caller, in the same transaction, which
+        # takes the identity made below back with it.
         user = User.objects.filter(email__iexact=email).first()
-        if user is not None and user.is_partner_contact:
-            raise SsoRefused(
-                f"{email} is a partner's address: partner contacts sign in through the "
-                "partner portal."
-            )
         if user is not None and SsoIdentity.objects.filter(user=user, issuer=issuer).exists():
             raise SsoRefused(
                 f"The Accord account of {email} is linked to another identity at your provider."
