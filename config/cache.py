@@ -29,6 +29,17 @@ class _Client(RedisCacheClient):
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._lost_writes = False
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django makes a redis.Redis per call, and redis-py builds its table of reply callbacks
+        # for each: 153 µs measured, more than the GET itself (123 µs). One per pool instead; a
+        # redis.Redis is safe to share between threads (each command takes a pooled connection).
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
 
     def _call(self, name: str, missed, *args):
         if time.monotonic() < self._down_until:
