@@ -14,4 +14,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_roles, sender=self)
+        # Every app's writes drop the token cached pages are keyed on (config/data_version.py).
+        from config import data_version
+
+        data_version.install()
         from . import receivers  # noqa: F401

@@ -387,6 +387,22 @@ class ConcernQuerySet(models.QuerySet):
     def open(self) -> "ConcernQuerySet":
         return self.filter(resolved_at__isnull=True)
 
+    def next_past_target(self, now) -> datetime.datetime | None:
+        """The next moment an open concern's clock runs out: what is past target changes then,
+        with nothing written."""
+        open_ = self.open().order_by()
+        times = [
+            open_.filter(acknowledged_at__isnull=True, respond_by__gte=now)
+            .order_by("respond_by")
+            .values_list("respond_by", flat=True)
+            .first(),
+            open_.filter(acknowledged_at__isnull=False, resolve_by__gte=now)
+            .order_by("resolve_by")
+            .values_list("resolve_by", flat=True)
+            .first(),
+        ]
+        return min((t for t in times if t is not None), default=None)
+
 
 class Concern(models.Model):
     """Feedback, an issue or a dispute, raised by either party, answered against a clock."""
@@ -461,6 +477,12 @@ class Concern(models.Model):
                 fields=["respond_by"],
                 condition=Q(resolved_at__isnull=True),
                 name="comm_open_concern_idx",
+            ),
+            # When the next answered concern runs out of time (the dashboard's cache lasts until).
+            models.Index(
+                fields=["resolve_by"],
+                condition=Q(resolved_at__isnull=True, acknowledged_at__isnull=False),
+                name="comm_answered_concern_idx",
             ),
             models.Index(fields=["partnership", "-raised_at"]),
         ]

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accord_csv import csv_response
 from audit import services as audit
+from config import data_version
 from config.release import release
 
 from . import access, services
@@ -99,10 +101,14 @@ def row_facts(p: Partnership) -> tuple:
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class PartnershipListView(RoleRequiredMixin, ListView):
-    """GET only and read only: no request-wide transaction (see PartnershipDetailView)."""
+class PartnershipListView(RoleRequiredMixin, data_version.CachedBodyMixin, ListView):
+    """GET only and read only: no request-wide transaction (see PartnershipDetailView).
+
+    The whole body is cached under the data version, the viewer and the query string; inside
+    it, each page of rows under the facts it shows, which outlive writes elsewhere."""
 
     template_name = "partnerships/partnership_list.html"
+    body_name = "partnership_list"
     paginate_by = 25
     context_object_name = "partnerships"
 
@@ -263,6 +269,10 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None) -> Partnership:
         return self.partnership
 
+    def dispatch(self, request, *args, **kwargs):
+        self.data_version = data_version.token()  # before the partnership is read
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         patch_vary_headers(response, ("HX-Request",))  # a tab alone must not be cached as a page
@@ -295,13 +305,14 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
         return ctx
 
     def overview_context(self) -> dict:
-        p = self.partnership
-        gates = services.next_gates(p)
+        """The overview's body is cached HTML (tabs/overview.html) under the data version, the
+        viewer and their day: what it reads is read only when it is rendered."""
+        p, user = self.partnership, self.request.user
         return {
-            "managers": list(p.managers.all()),
-            "gates": gates,
+            "managers": p.managers.all(),
+            "gates": SimpleLazyObject(lambda: services.next_gates(p)),
             "move_form": MoveForm(),
-            "can_approve": access.can_approve(self.request.user),
+            "can_approve": access.can_approve(user),
             "executive_moves": services.EXECUTIVE_MOVES,
             "transitions": Transition.objects.filter(partnership=p).select_related("by")[:20],
             "activities": Activity.objects.filter(partnership=p).select_related(
@@ -309,6 +320,7 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
             )[:10],
             "stage_path": _stage_path(p.stage),
             "today": timezone.localdate(),
+            "body_key": data_version.page_key(self.request, self.data_version, p.pk),
         }
 
 

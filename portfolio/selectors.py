@@ -3,6 +3,7 @@ for a partner manager (their own), each in a fixed number of queries whatever th
 size. Health is read from the stored scores, never computed here."""
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -101,6 +102,20 @@ class Dashboard:
     @property
     def due_total(self) -> int:
         return sum(d["count"] for d in self.due)
+
+    @property
+    def charts(self) -> dict:
+        """What the page's charts draw (static/js/portfolio.js)."""
+        return {
+            "bands": [
+                {"label": b["label"], "count": b["count"], "band": b["band"]} for b in self.bands
+            ],
+            "points": self.points,
+            "url": partnership_url_pattern(),
+            "currency": self.currency,
+            "healthyFrom": self.settings.healthy_from,
+            "atRiskBelow": self.settings.at_risk_below,
+        }
 
 
 def dashboard(user, *, now: datetime.datetime | None = None) -> Dashboard:
@@ -219,6 +234,14 @@ def _value_points(user) -> list[dict]:
         {"x": score, "y": float(values.get(pk, 0)), "name": name, "id": pk}
         for pk, name, score in scored
     ]
+
+
+def dashboard_fresh_for(now: datetime.datetime) -> int:
+    """How many seconds the dashboard's figures hold with nothing written: until the next open
+    concern runs out of time, and never past a day (the key holds the day)."""
+    day = 24 * 3600
+    turns = Concern.objects.next_past_target(now)
+    return day if turns is None else min(day, math.ceil((turns - now).total_seconds()))
 
 
 def partnership_url_pattern() -> str:

@@ -1,10 +1,13 @@
 import datetime
 
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView, TemplateView
 
+from config import data_version
 from partnerships.views import RoleRequiredMixin
 from reviews.selectors import attainment_at_last_review, last_review_days
 
@@ -14,27 +17,30 @@ from .models import Band, HealthSettings, PartnershipHealth
 WHAT_MOVED_DAYS = 90
 
 
-class DashboardView(RoleRequiredMixin, TemplateView):
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class DashboardView(RoleRequiredMixin, data_version.CachedBodyMixin, TemplateView):
     """The portfolio at a glance: the home page. Executives see every partnership; a partner
-    manager sees the same facts for the partnerships they manage ("My partnerships")."""
+    manager sees the same facts for the partnerships they manage ("My partnerships"). GET only
+    and read only: no request-wide transaction (see PartnershipDetailView).
+
+    Its body is cached HTML under the data version (config/data_version.py), so any change shows
+    on the next request. What moves with the clock alone: the day (in the key) and the concerns
+    that run out of time (the entry lasts until the next one does)."""
 
     template_name = "portfolio/dashboard.html"
+    body_name = "dashboard"
+
+    def get(self, request, *args, **kwargs):
+        self.now = timezone.now()
+        self.body_seconds = selectors.dashboard_fresh_for(self.now)
+        return super().get(request, *args, **kwargs)
+
+    def body_facts(self) -> list:
+        return []
 
     def get_context_data(self, **kwargs):
-        d = selectors.dashboard(self.request.user)
-        charts = {
-            "bands": [
-                {"label": b["label"], "count": b["count"], "band": b["band"]} for b in d.bands
-            ],
-            "points": d.points,
-            "url": selectors.partnership_url_pattern(),
-            "currency": d.currency,
-            "healthyFrom": d.settings.healthy_from,
-            "atRiskBelow": d.settings.at_risk_below,
-        }
         return super().get_context_data(
-            d=d,
-            charts=charts,
+            d=selectors.dashboard(self.request.user, now=self.now),
             is_executive=self.request.user.is_executive,
             **kwargs,
         )

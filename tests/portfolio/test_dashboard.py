@@ -137,7 +137,7 @@ def test_successes_opportunities_and_the_value_chart_data(client, alice):
     assert d.success_count == 2
     assert [h["count"] for h in d.horizons] == [1, 0, 0]
     assert d.points == [{"x": 65, "y": 150000.0, "name": "Valuable", "id": p.pk}]
-    assert response.context["charts"]["url"] == "/partnerships/{id}/"
+    assert response.context["d"].charts["url"] == "/partnerships/{id}/"
     body = response.content.decode()
     assert 'id="portfolio-charts" type="application/json"' in body
     assert "<script>" not in body.replace('<script src="', "")  # no inline script
