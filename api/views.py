@@ -6,6 +6,8 @@ import datetime
 import functools
 from functools import cached_property
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -22,6 +24,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from communications import services as communications
 from communications.models import ActionItem, ActionStatus, CheckIn, Concern
+from config import data_version
 from objectives.models import Objective
 from partnerships import access
 from partnerships import services as partnerships
@@ -136,6 +139,25 @@ class PartnershipViewSet(
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "_health_settings": [HealthSettings.load()]}
+
+    def list(self, request, *args, **kwargs):
+        # The answer is cached under the data version (config/data_version.py), the caller and
+        # the query: a system polling the list costs the token's checks and one cache read.
+        version = data_version.token()  # before anything the answer shows is read
+        key = make_template_fragment_key(
+            "api:partnerships",
+            [
+                version,
+                *data_version.viewer_key(request),
+                request.get_host(),
+                sorted(request.GET.lists()),
+            ],
+        )
+        data = cache.get(key)
+        if data is None:
+            data = super().list(request, *args, **kwargs).data
+            cache.set(key, data, 24 * 3600)  # the key holds the day
+        return Response(data)
 
     def _write(self, request, partnership=None, partial=False):
         writer = s.PartnershipWriteSerializer(
