@@ -256,7 +256,13 @@ def main() -> None:
 
     client = Client()
     client.force_login(coo)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    # A browser sends back the CSRF cookie a page set; without it every page would make a new
+    # secret, and the cached bodies keyed on it (config/data_version.py) would never be hit.
+    client.get("/dashboard/")
+    cookie = "; ".join(
+        f"{name}={client.cookies[name].value}"
+        for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
     from api import tokens
 
     token = tokens.token_create(user=coo, name="benchmark", read_only=True).secret
