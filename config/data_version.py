@@ -134,22 +134,40 @@ def page_key(request, version: str, *facts) -> list:
 class CachedBodyMixin:
     """A page whose content is cached HTML under the data version: on a hit, the view reads
     nothing the body shows. Its template wraps the body in ``{% cache body_seconds <body_name>
-    body_key %}`` and shows ``cached_body`` instead when it is given one."""
+    body_key %}`` and shows ``cached_body`` instead when it is given one.
+
+    The token is taken as the request is dispatched, before any of the data is read: put this
+    mixin before one that loads an object in ``dispatch``."""
 
     body_name: str
     body_seconds = 24 * 3600  # the key holds the day
+    body_key = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.data_version = token()
+        return super().dispatch(request, *args, **kwargs)
 
     def body_facts(self) -> list:
         """What else the body depends on: the query string by default."""
         return [sorted(self.request.GET.lists())]
 
+    def caches_body(self) -> bool:
+        return True
+
+    def cached_body_context(self) -> dict:
+        """What the page around a cached body still needs (its title, say)."""
+        return {}
+
     def get(self, request, *args, **kwargs):
-        self.body_key = page_key(request, token(), *self.body_facts())
+        if not self.caches_body():
+            return super().get(request, *args, **kwargs)
+        self.body_key = page_key(request, self.data_version, *self.body_facts())
         body = cache.get(make_template_fragment_key(self.body_name, [self.body_key]))
         if body is None:
             return super().get(request, *args, **kwargs)
         # mark_safe: the HTML is what this template rendered and escaped.
-        return TemplateResponse(request, self.template_name, {"cached_body": mark_safe(body)})
+        context = {**self.cached_body_context(), "cached_body": mark_safe(body)}
+        return TemplateResponse(request, self.template_name, context)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

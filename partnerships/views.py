@@ -255,33 +255,44 @@ class PartnershipUpdateView(PartnershipMixin, UpdateView):
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class PartnershipDetailView(PartnershipMixin, DetailView):
+class PartnershipDetailView(data_version.CachedBodyMixin, PartnershipMixin, DetailView):
     """The workspace: an overview, then a tab per lifecycle step.
 
     GET only, and outside a request-wide transaction: its queries read committed data each way,
     and the one tab that writes (Health, storing what it just computed) does so atomically in
     its service. The busiest page of the product saves a BEGIN and a COMMIT per view.
+
+    The overview as a whole page is cached HTML under the data version (the mixin comes first:
+    its token is taken before the partnership is read); the access rule still runs each time.
     """
 
     template_name = "partnerships/workspace.html"
     context_object_name = "partnership"
+    body_name = "workspace"
 
     def get_object(self, queryset=None) -> Partnership:
         return self.partnership
-
-    def dispatch(self, request, *args, **kwargs):
-        self.data_version = data_version.token()  # before the partnership is read
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         patch_vary_headers(response, ("HX-Request",))  # a tab alone must not be cached as a page
         return response
 
+    def caches_body(self) -> bool:
+        return self.kwargs.get("tab", "overview") == "overview" and self.whole_page
+
+    def body_facts(self) -> list:
+        return [self.partnership.pk]
+
+    def cached_body_context(self) -> dict:
+        return {"partnership": self.partnership}
+
+    @property
+    def whole_page(self) -> bool:
+        return not (self.request.htmx and not self.request.htmx.history_restore_request)
+
     def get_template_names(self) -> list[str]:
-        if self.request.htmx and not self.request.htmx.history_restore_request:
-            return ["partnerships/_workspace_body.html"]
-        return [self.template_name]
+        return [self.template_name if self.whole_page else "partnerships/_workspace_body.html"]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -320,7 +331,7 @@ class PartnershipDetailView(PartnershipMixin, DetailView):
             )[:10],
             "stage_path": _stage_path(p.stage),
             "today": timezone.localdate(),
-            "body_key": data_version.page_key(self.request, self.data_version, p.pk),
+            "overview_key": data_version.page_key(self.request, self.data_version, p.pk),
         }
 
 

@@ -1,6 +1,7 @@
 """The data version (config/data_version.py) that the cached bodies of the dashboard, the
-partnership list and the overview are keyed on: every write Django makes to Accord's tables
-drops it, at once and again at commit; and what the cached pages read is only what it watches."""
+partnership list, the workspace's overview and the API's list are keyed on: every write Django
+makes to Accord's tables drops it, at once and again at commit; and what the cached pages read
+is only what it watches."""
 
 import datetime
 import re
@@ -174,6 +175,32 @@ def test_the_overview_shows_any_change_on_the_next_request(client, bob, active):
     bob.full_name = "Robert Brown"
     bob.save()
     assert "Robert Brown" in page()
+
+
+def test_a_cached_workspace_still_asks_who_may_see_it(client, alice, bob, active):  # noqa: F811
+    url = active.get_absolute_url()
+    client.force_login(bob)
+    client.get(url)
+    page = client.get(url)  # served from the cache
+    assert "cached_body" in page.context and "Northwind supply" in page.content.decode()
+    Partnership.objects.filter(pk=active.pk).update(name="Northwind logistics")
+    page = client.get(url).content.decode()
+    assert "<title>Northwind logistics" in page and "Northwind supply" not in page
+
+    client.force_login(factories.manager())  # not one of its managers
+    assert client.get(url).status_code == 404
+    client.force_login(alice)  # another viewer: a body of her own
+    assert "cached_body" not in client.get(url).context
+
+
+def test_a_tab_loaded_alone_is_never_the_cached_page(client, bob, active):  # noqa: F811
+    client.force_login(bob)
+    url = active.get_absolute_url()
+    client.get(url)
+    tab = client.get(url, headers={"HX-Request": "true"})
+    assert tab.templates[0].name == "partnerships/_workspace_body.html"
+    assert "<html" not in tab.content.decode() and "Lifecycle" in tab.content.decode()
+    assert "<html" in client.get(url).content.decode()
 
 
 def test_each_session_gets_forms_it_can_post(bob, active):  # noqa: F811
