@@ -89,6 +89,7 @@ class Dashboard:
     computed_at: datetime.datetime | None = None
     weakest: list[PartnershipHealth] = field(default_factory=list)
     points: list[dict] = field(default_factory=list)
+    points_total: int = 0  # the scored live partnerships, of which ``points`` are the most valuable
     due: list[dict] = field(default_factory=list)
     notice_count: int = 0
     notices: list[Agreement] = field(default_factory=list)
@@ -147,7 +148,7 @@ def dashboard(user, *, now: datetime.datetime | None = None) -> Dashboard:
         .select_related("partnership", "partnership__organization")
         .order_by("score", "partnership__name")[:5]
     )
-    d.points = _value_points(user)
+    d.points, d.points_total = _value_points(user)
     d.due = _due(user, today, now)
     # The latest joint health check of each live partnership, where the sides differ most.
     d.gaps = widest_gaps(live(user), since=recent_since(today))
@@ -218,9 +219,15 @@ def _board(visible: QuerySet[Partnership], counts: dict) -> list[dict]:
     ]
 
 
-def _value_points(user) -> list[dict]:
-    """One point per scored live partnership: health across, value up (three grouped reads,
-    merged here, cost less than two correlated sums per partnership)."""
+# Past this, more dots only blot the chart and weigh on the page: at 10,000 partnerships its
+# 8,005 points were 584 KB of the dashboard's 619 KB, and its p95 half as long again as at 1,000.
+VALUE_POINTS = 1000
+
+
+def _value_points(user) -> tuple[list[dict], int]:
+    """One point per scored live partnership, health across and value up, the most valuable
+    ``VALUE_POINTS`` of them; and how many there are (three grouped reads, merged here, cost
+    less than two correlated sums per partnership)."""
     ids = live(user).values("pk")
     scored = (
         PartnershipHealth.objects.filter(partnership__in=ids, score__isnull=False)
@@ -230,10 +237,15 @@ def _value_points(user) -> list[dict]:
     values = open_opportunity_values(ids)
     for pk, realised in realised_money_values(ids).items():
         values[pk] = values.get(pk, Decimal(0)) + realised
-    return [
+    points = [
         {"x": score, "y": float(values.get(pk, 0)), "name": name, "id": pk}
         for pk, name, score in scored
     ]
+    if len(points) > VALUE_POINTS:
+        most = sorted(points, key=lambda p: (-p["y"], p["name"], p["id"]))[:VALUE_POINTS]
+        keep = {p["id"] for p in most}
+        return [p for p in points if p["id"] in keep], len(points)
+    return points, len(points)
 
 
 def dashboard_fresh_for(now: datetime.datetime) -> int:

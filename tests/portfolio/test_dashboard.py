@@ -146,6 +146,27 @@ def test_successes_opportunities_and_the_value_chart_data(client, alice):
     )
 
 
+def test_the_value_chart_plots_the_most_valuable_and_says_how_many_it_leaves(
+    client, alice, monkeypatch
+):
+    monkeypatch.setattr("portfolio.selectors.VALUE_POINTS", 2)
+    for name, value in [("Small", 10), ("Large", 900), ("Middle", 500)]:
+        OpportunityFactory(partnership=scored(50, name=name), estimated_value=value)
+    client.force_login(alice)
+    response = client.get("/dashboard/")
+    d = response.context["d"]
+    assert sorted(p["name"] for p in d.points) == ["Large", "Middle"]
+    assert d.points_total == 3
+    note = re.search(r'data-testid="value-chart-cap">(.*?)</p>', response.content.decode())[1]
+    assert note.startswith("The 2 most valuable of 3 live partnerships")
+
+    monkeypatch.setattr("portfolio.selectors.VALUE_POINTS", 4)
+    scored(50, name="Another")  # a write: the cached dashboard is rendered anew
+    response = client.get("/dashboard/")
+    assert len(response.context["d"].points) == 4
+    assert "value-chart-cap" not in response.content.decode()
+
+
 def test_the_dashboard_renders_in_the_same_number_of_queries_for_few_and_many(client, alice, bob):
     def some(n: int) -> None:
         for i in range(n):
