@@ -110,6 +110,7 @@ class HealthCheckAdmin(admin.ModelAdmin):
         "min_answers",
         "closed_at",
         "closed_by",
+        "closed_because",
         "our_average",
         "partner_average",
         "widest_gap_area",

@@ -49,6 +49,12 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ClosedBecause(models.TextChoices):
+    BY_HAND = "by_hand", "Closed early, by hand"
+    DATE = "date", "Reached its closing date"
+    ENDED = "ended", "The partnership ended"
+
+
 RATING_LABELS = {
     1: "Strongly disagree",
     2: "Disagree",
@@ -200,7 +206,12 @@ class HealthCheck(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when it closed by itself at its closing date.",
+        help_text="Who pressed Close now; empty when it closed by itself.",
+    )
+    # Why it closed: who closed it is not enough to tell (the partnership's end closes a check
+    # by itself too, before its date, and a person's row may be gone).
+    closed_because = models.CharField(
+        max_length=8, choices=ClosedBecause.choices, blank=True, editable=False
     )
     # Frozen at the close (services.healthcheck_close); a side below min_answers is None here.
     results = models.JSONField(default=dict, blank=True)
@@ -247,6 +258,11 @@ class HealthCheck(models.Model):
                 condition=Q(status="open", closed_at__isnull=True)
                 | Q(status="closed", closed_at__isnull=False),
                 name="healthcheck_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_because="")
+                | Q(status="closed", closed_because__in=ClosedBecause.values),
+                name="healthcheck_closed_says_why",
             ),
             models.CheckConstraint(
                 condition=Q(closes_on__gte=models.F("opens_on")),
@@ -297,6 +313,28 @@ class HealthCheck(models.Model):
         from django.utils import timezone
 
         return min(self.closes_on, timezone.localdate(self.closed_at))
+
+    @property
+    def closed_note(self) -> str:
+        """Why it closed, for a list beside its date; empty when it reached its closing date."""
+        if self.closed_because == ClosedBecause.BY_HAND:
+            return f"early, by {self.closed_by}" if self.closed_by_id else "early, by hand"
+        if self.closed_because == ClosedBecause.ENDED:
+            return "when the partnership ended"
+        return ""
+
+    def how_it_closed(self) -> str:
+        """When and why it closed, in one sentence: a check closed early dates from that day,
+        not from the closing date it was opened with."""
+        if not self.is_closed:
+            return ""
+        day, planned = f"{self.closed_on:%-d %b %Y}", f"{self.closes_on:%-d %b %Y}"
+        if self.closed_because == ClosedBecause.BY_HAND:
+            who = f" by {self.closed_by}" if self.closed_by_id else ""
+            return f"Closed early{who} on {day} (its closing date was {planned})."
+        if self.closed_because == ClosedBecause.ENDED:
+            return f"Closed on {day}, when the partnership ended (its closing date was {planned})."
+        return f"Closed at the end of its closing date, {planned}."
 
     @property
     def widest_area(self) -> dict | None:

@@ -26,6 +26,7 @@ from .models import (
     Answer,
     Area,
     CheckQuestion,
+    ClosedBecause,
     GapAction,
     HealthCheck,
     HealthCheckSettings,
@@ -268,10 +269,12 @@ def answers_of(check: HealthCheck, user: User) -> dict[int, Answer]:
 def refuse_if_closed(check: HealthCheck, now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
     if check.is_closed or now >= check.closes_at:
-        day = check.closes_on
+        # Closed early, it says so and from when, not the closing date it was opened with.
+        when = check.how_it_closed() or (
+            f"This health check closed at the end of {check.closes_on:%-d %b %Y}."
+        )
         raise HealthCheckClosed(
-            f"This health check closed on {day:%-d %b %Y}: answers can no longer be given or "
-            "changed. Its results are on its page."
+            f"{when} Answers can no longer be given or changed. Its results are on its page."
         )
     if check.partnership.stage == Stage.ENDED:
         raise HealthCheckClosed("The partnership has ended: this health check takes no answers.")
@@ -489,6 +492,12 @@ def healthcheck_close(
     check.status = Status.CLOSED
     check.closed_at = now
     check.closed_by = by
+    if now >= check.closes_at:
+        check.closed_because = ClosedBecause.DATE  # whoever pressed Close now after it
+    elif by is not None:
+        check.closed_because = ClosedBecause.BY_HAND
+    else:
+        check.closed_because = ClosedBecause.ENDED  # close_due closes nothing else early
     HealthCheck.objects.filter(partnership_id=check.partnership_id, latest=True).update(
         latest=False, next_due_on=None
     )
@@ -498,12 +507,19 @@ def healthcheck_close(
     record_activity(
         partnership=check.partnership,
         kind="health_check",
-        summary=f"Joint health check closed {'by ' + str(by) if by else 'at its closing date'}: "
+        summary=f"Joint health check closed {CLOSED_HOW[check.closed_because](by)}: "
         + closing_summary(check),
         actor=by,
         url=check.get_absolute_url(),
     )
     return check
+
+
+CLOSED_HOW = {
+    ClosedBecause.BY_HAND: lambda by: f"early by {by}",
+    ClosedBecause.DATE: lambda by: "at its closing date",
+    ClosedBecause.ENDED: lambda by: "as the partnership ended",
+}
 
 
 def closing_summary(check: HealthCheck) -> str:

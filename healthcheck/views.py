@@ -249,7 +249,8 @@ class AnswerView(CheckMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        check = self.check_row
+        # Closed first if it is due, so the page says when and why it closed.
+        check = services.close_if_due(self.check_row)
         participant = self.require_participant()
         closed = check.is_closed or timezone.now() >= check.closes_at
         return super().get_context_data(

@@ -24,7 +24,7 @@ class PortalCheckMixin(PortalMixin):
     @cached_property
     def check_row(self) -> HealthCheck:
         check = get_object_or_404(
-            HealthCheck.objects.all(), pk=self.kwargs["check_pk"], partnership=self.partnership
+            selectors.check_queryset(), pk=self.kwargs["check_pk"], partnership=self.partnership
         )
         check.partnership = self.partnership
         return check
@@ -82,7 +82,8 @@ class HealthCheckAnswerView(PortalCheckMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        check = self.check_row
+        # Closed first if it is due, so the page says when and why it closed.
+        check = services.close_if_due(self.check_row)
         participant = self.require_participant()
         closed = check.is_closed or timezone.now() >= check.closes_at or self.partnership.is_ended
         return super().get_context_data(

@@ -128,9 +128,9 @@ def test_after_the_close_the_answer_page_refuses_in_words():
     services.healthcheck_close(check=check, by=ours[0])
     url = reverse("healthcheck:answer", args=[partnership.pk, check.pk])
     client = client_for(ours[1])
-    assert "answers can no longer be given or changed" in client.get(url).content.decode()
+    assert "Answers can no longer be given or changed" in client.get(url).content.decode()
     response = client.post(url, form_data(check), follow=True)
-    assert "answers can no longer be given or changed" in response.content.decode()
+    assert "Answers can no longer be given or changed" in response.content.decode()
     assert not Response.objects.exists()
 
 

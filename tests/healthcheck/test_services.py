@@ -184,7 +184,7 @@ def test_answers_are_refused_after_the_close_in_words():
     after = check.closes_at + datetime.timedelta(seconds=1)
     with pytest.raises(services.HealthCheckClosed) as exc:
         answer(check, ours[0], 1, now=after)
-    assert "answers can no longer be given or changed" in exc.value.messages[0]
+    assert "Answers can no longer be given or changed" in exc.value.messages[0]
     services.healthcheck_close(check=check, by=ours[0])
     with pytest.raises(services.HealthCheckClosed):
         answer(check, theirs[0], 1)
