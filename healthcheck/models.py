@@ -16,7 +16,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -63,6 +63,14 @@ RATING_LABELS = {
     5: "Strongly agree",
 }
 MAX_OPEN_QUESTIONS = 2
+TOO_MANY_OPEN = (
+    f"A health check asks at most {MAX_OPEN_QUESTIONS} open questions: make another one "
+    "inactive first."
+)
+
+
+class TooManyOpenQuestions(ValidationError):
+    """Saving this question would make more active open questions than a check asks."""
 
 
 class Question(models.Model):
@@ -95,17 +103,30 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def save(self, *args, **kwargs) -> None:
+        """The limit again, under a lock: two administrators saving at once (or a changelist
+        ticking two) would each count the set without the other's question. Every save that
+        could add an active open question takes the settings row's lock first, so the second
+        one counts after the first has committed."""
+        with transaction.atomic():
+            if self.kind == Kind.OPEN and self.active:
+                HealthCheckSettings.lock()
+                self.check_open_limit()
+            super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.kind == Kind.RATING and not self.area:
             raise ValidationError({"area": "Choose the area this statement belongs to."})
         if self.kind == Kind.OPEN:
             self.area = ""
-            others = Question.objects.filter(kind=Kind.OPEN, active=True).exclude(pk=self.pk)
-            if self.active and others.count() >= MAX_OPEN_QUESTIONS:
-                raise ValidationError(
-                    f"A health check asks at most {MAX_OPEN_QUESTIONS} open questions: make "
-                    "another one inactive first."
-                )
+            self.check_open_limit()
+
+    def check_open_limit(self) -> None:
+        if not (self.kind == Kind.OPEN and self.active):
+            return
+        others = Question.objects.filter(kind=Kind.OPEN, active=True).exclude(pk=self.pk)
+        if others.count() >= MAX_OPEN_QUESTIONS:
+            raise TooManyOpenQuestions(TOO_MANY_OPEN)
 
 
 def default_answer_offsets() -> list[int]:
@@ -156,6 +177,13 @@ class HealthCheckSettings(models.Model):
             self.answer_reminder_offsets = sorted(self.answer_reminder_offsets, reverse=True)
         if self.cadence_id and self.cadence.purpose != "health_check":
             raise ValidationError({"cadence": "Choose a cadence made for joint health checks."})
+
+    @classmethod
+    def lock(cls) -> None:
+        """Hold the row until the caller's transaction ends: what serialises changes to the
+        question set's limits (see Question.save)."""
+        cls.load()
+        list(cls.objects.select_for_update().filter(pk=1).values_list("pk", flat=True))
 
     @classmethod
     def load(cls) -> "HealthCheckSettings":
