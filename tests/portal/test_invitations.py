@@ -114,6 +114,19 @@ def test_revoking_takes_effect_at_once_and_voids_the_links_in_the_inbox(partners
     assert sign_in_with(Client(), fresh).status_code == 400
 
 
+def test_a_revoked_link_says_so_in_words_and_offers_a_new_one(partnership, bob):
+    access = invite(partnership, bob)
+    link = delivered_link(access.contact.user)
+    services.revoke(access=access, by=bob)
+    browser = Client()
+    for response in (browser.get(link), browser.post(link)):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "This link no longer works" in html and "access was withdrawn" in html
+        assert 'action="/portal/sign-in/"' in html and "E-mail me a sign-in link" in html
+    assert "_auth_user_id" not in browser.session
+
+
 def test_revoking_one_of_two_partnerships_closes_that_one_only(alice, bob):
     first = live_partnership(alice, [bob])
     second = live_partnership(alice, [bob], organization=first.organization)
