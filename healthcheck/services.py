@@ -19,7 +19,9 @@ from communications import services as communications
 from partnerships import access
 from partnerships.models import Partnership, Stage
 from partnerships.services import record_activity
-from reminders.services import zone_of
+from reminders.models import Reminder
+from reminders.models import Status as ReminderStatus
+from reminders.services import claim_timeout, zone_of
 
 from .models import (
     AREA_ORDER,
@@ -504,6 +506,7 @@ def healthcheck_close(
     check.latest = True
     check.next_due_on = _due_after(check, HealthCheckSettings.load().cadence)
     check.save()
+    _keep_answer_reminders_from_mail(check)
     record_activity(
         partnership=check.partnership,
         kind="health_check",
@@ -513,6 +516,23 @@ def healthcheck_close(
         url=check.get_absolute_url(),
     )
     return check
+
+
+def _keep_answer_reminders_from_mail(check: HealthCheck) -> int:
+    """Its answer reminders still waiting in the outbox (the mail server down and retried, the
+    workers away) would e-mail "closes in 3 days" about a check that has closed, early or not.
+    They stay in the bell as what was said then, unsent. A row a live worker holds is left to
+    it: the e-mail may be on its way already."""
+    return (
+        Reminder.objects.filter(
+            kind__startswith="healthcheck.",
+            subject_key=f"healthcheck:{check.pk}:answer",
+            status=ReminderStatus.PENDING,
+        )
+        # Claims are stamped with the clock, whatever moment the close is told it is.
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=timezone.now() - claim_timeout()))
+        .update(status=ReminderStatus.IN_APP, claimed_at=None)
+    )
 
 
 CLOSED_HOW = {
