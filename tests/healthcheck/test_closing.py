@@ -112,3 +112,33 @@ def test_a_check_closed_by_the_partnership_s_end_says_so():
     assert Activity.objects.filter(summary__contains="closed as the partnership ended").exists()
     page = client_for(ours[0]).get(check.get_absolute_url()).content.decode()
     assert check.how_it_closed() in page and "at its closing date" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checks_closed_before_the_field_are_told_why_from_their_rows():
+    """The migration that adds closed_because fills it in: at or after the closing moment, its
+    date; before it, by hand when someone closed it, otherwise the partnership's end."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    partnership, ours, theirs = world()
+    by_hand = open_check(partnership, ours, theirs, days=10)
+    services.healthcheck_close(check=by_hand, by=ours[0])
+    at_date = open_check(partnership, ours, theirs, days=3)
+    services.close_due(now=at_date.closes_at)
+    ended = open_check(partnership, ours, theirs, days=5)
+    services.healthcheck_close(check=ended)
+    before, after = (
+        [("healthcheck", "0002_default_questions")],
+        [("healthcheck", "0003_closed_because")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    finally:
+        connection.close()
+    found = dict(HealthCheck.objects.values_list("pk", "closed_because"))
+    assert found == {by_hand.pk: "by_hand", at_date.pk: "date", ended.pk: "ended"}
