@@ -56,6 +56,27 @@ def test_a_manager_invites_an_existing_contact_who_gets_a_link_that_signs_in_onc
     assert "_auth_user_id" not in other.session
 
 
+def test_a_link_pressed_in_two_browsers_at_once_signs_in_once(partnership, bob, monkeypatch):
+    """Both presses check the link before either signs in: the second one finds, under the
+    user's row lock, that the first has signed in meanwhile, and is refused."""
+    import portal.views
+    from accounts.models import User
+
+    access = invite(partnership, bob)
+    link = delivered_link(access.contact.user)
+    first, second = Client(), Client()
+    first.get(link)
+    second.get(link)
+    # The second press's check ran while the link was still unused: what it got back then.
+    checked_before = User.objects.get(pk=access.contact.user_id)
+    assert first.post(link).status_code == 302
+    monkeypatch.setattr(portal.views, "authenticate", lambda request, sesame: checked_before)
+    refused = second.post(link)
+    assert refused.status_code == 400 and "This link no longer works" in refused.content.decode()
+    assert "_auth_user_id" not in second.session
+    assert first.get("/portal/").status_code in (200, 302)
+
+
 def test_opening_the_link_alone_does_not_use_it_up(client, partnership, bob):
     access = invite(partnership, bob)
     link = delivered_link(access.contact.user)
