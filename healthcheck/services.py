@@ -25,6 +25,7 @@ from reminders.services import claim_timeout, zone_of
 
 from .models import (
     AREA_ORDER,
+    MAX_OPEN_QUESTIONS,
     Answer,
     Area,
     CheckQuestion,
@@ -187,6 +188,10 @@ def healthcheck_open(
             "of them have answered. Invite more of them from the Partner's people tab."
         )
     questions = _ordered(Question.objects.filter(active=True))
+    # A set saved before the limit held everywhere (the admin changelist let a third through)
+    # may still have more: a check asks the first ones only.
+    open_ones = [q for q in questions if q.kind == Kind.OPEN]
+    questions = [q for q in questions if q.kind == Kind.RATING] + open_ones[:MAX_OPEN_QUESTIONS]
     if not any(q.kind == Kind.RATING for q in questions):
         raise ValidationError(
             "The question set has no active statement: an administrator adds them in admin "
