@@ -4,14 +4,51 @@ answer sets have no admin page at all."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from reminders.admin import OffsetsField
 
 from . import services
-from .models import HealthCheck, HealthCheckSettings, Participant, Question
+from .models import (
+    MAX_OPEN_QUESTIONS,
+    HealthCheck,
+    HealthCheckSettings,
+    Kind,
+    Participant,
+    Question,
+    TooManyOpenQuestions,
+)
+
+
+class QuestionListFormSet(BaseModelFormSet):
+    """The changelist's Active boxes: each row's own check counts the others as they are in the
+    database, so ticking two inactive open questions at once would pass row by row. Counted
+    here as the whole page will leave them."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        on_page = [f for f in self.forms if f.instance.pk is not None]
+        elsewhere = (
+            Question.objects.filter(kind=Kind.OPEN, active=True)
+            .exclude(pk__in=[f.instance.pk for f in on_page])
+            .count()
+        )
+        ticked = sum(
+            1
+            for f in on_page
+            if f.instance.kind == Kind.OPEN and f.cleaned_data.get("active", f.instance.active)
+        )
+        if elsewhere + ticked > MAX_OPEN_QUESTIONS:
+            raise ValidationError(
+                f"A health check asks at most {MAX_OPEN_QUESTIONS} open questions: this would "
+                f"leave {elsewhere + ticked} active. Leave at most {MAX_OPEN_QUESTIONS} ticked."
+            )
 
 
 @admin.register(Question)
@@ -24,6 +61,27 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ("kind", "area", "active")
     search_fields = ("text",)
     ordering = ("kind", "area", "position", "pk")
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=QuestionListFormSet, **kwargs)
+
+    # Another administrator's save can still win between the form's check and this one's save;
+    # Question.save refuses it under its lock, and the page says so instead of a server error.
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except TooManyOpenQuestions as exc:
+            return self._refused(request, exc)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except TooManyOpenQuestions as exc:
+            return self._refused(request, exc)
+
+    def _refused(self, request: HttpRequest, exc: ValidationError) -> HttpResponseRedirect:
+        messages.error(request, " ".join(exc.messages) + " Nothing was saved.")
+        return HttpResponseRedirect(request.get_full_path())
 
 
 class HealthCheckSettingsForm(forms.ModelForm):
@@ -110,6 +168,7 @@ class HealthCheckAdmin(admin.ModelAdmin):
         "min_answers",
         "closed_at",
         "closed_by",
+        "closed_because",
         "our_average",
         "partner_average",
         "widest_gap_area",

@@ -16,7 +16,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -49,6 +49,12 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ClosedBecause(models.TextChoices):
+    BY_HAND = "by_hand", "Closed early, by hand"
+    DATE = "date", "Reached its closing date"
+    ENDED = "ended", "The partnership ended"
+
+
 RATING_LABELS = {
     1: "Strongly disagree",
     2: "Disagree",
@@ -57,6 +63,14 @@ RATING_LABELS = {
     5: "Strongly agree",
 }
 MAX_OPEN_QUESTIONS = 2
+TOO_MANY_OPEN = (
+    f"A health check asks at most {MAX_OPEN_QUESTIONS} open questions: make another one "
+    "inactive first."
+)
+
+
+class TooManyOpenQuestions(ValidationError):
+    """Saving this question would make more active open questions than a check asks."""
 
 
 class Question(models.Model):
@@ -89,17 +103,30 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def save(self, *args, **kwargs) -> None:
+        """The limit again, under a lock: two administrators saving at once (or a changelist
+        ticking two) would each count the set without the other's question. Every save that
+        could add an active open question takes the settings row's lock first, so the second
+        one counts after the first has committed."""
+        with transaction.atomic():
+            if self.kind == Kind.OPEN and self.active:
+                HealthCheckSettings.lock()
+                self.check_open_limit()
+            super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.kind == Kind.RATING and not self.area:
             raise ValidationError({"area": "Choose the area this statement belongs to."})
         if self.kind == Kind.OPEN:
             self.area = ""
-            others = Question.objects.filter(kind=Kind.OPEN, active=True).exclude(pk=self.pk)
-            if self.active and others.count() >= MAX_OPEN_QUESTIONS:
-                raise ValidationError(
-                    f"A health check asks at most {MAX_OPEN_QUESTIONS} open questions: make "
-                    "another one inactive first."
-                )
+            self.check_open_limit()
+
+    def check_open_limit(self) -> None:
+        if not (self.kind == Kind.OPEN and self.active):
+            return
+        others = Question.objects.filter(kind=Kind.OPEN, active=True).exclude(pk=self.pk)
+        if others.count() >= MAX_OPEN_QUESTIONS:
+            raise TooManyOpenQuestions(TOO_MANY_OPEN)
 
 
 def default_answer_offsets() -> list[int]:
@@ -152,6 +179,13 @@ class HealthCheckSettings(models.Model):
             raise ValidationError({"cadence": "Choose a cadence made for joint health checks."})
 
     @classmethod
+    def lock(cls) -> None:
+        """Hold the row until the caller's transaction ends: what serialises changes to the
+        question set's limits (see Question.save)."""
+        cls.load()
+        list(cls.objects.select_for_update().filter(pk=1).values_list("pk", flat=True))
+
+    @classmethod
     def load(cls) -> "HealthCheckSettings":
         row = cls.objects.select_related("cadence").filter(pk=1).first()
         if row is None:
@@ -200,7 +234,12 @@ class HealthCheck(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when it closed by itself at its closing date.",
+        help_text="Who pressed Close now; empty when it closed by itself.",
+    )
+    # Why it closed: who closed it is not enough to tell (the partnership's end closes a check
+    # by itself too, before its date, and a person's row may be gone).
+    closed_because = models.CharField(
+        max_length=8, choices=ClosedBecause.choices, blank=True, editable=False
     )
     # Frozen at the close (services.healthcheck_close); a side below min_answers is None here.
     results = models.JSONField(default=dict, blank=True)
@@ -247,6 +286,11 @@ class HealthCheck(models.Model):
                 condition=Q(status="open", closed_at__isnull=True)
                 | Q(status="closed", closed_at__isnull=False),
                 name="healthcheck_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_because="")
+                | Q(status="closed", closed_because__in=ClosedBecause.values),
+                name="healthcheck_closed_says_why",
             ),
             models.CheckConstraint(
                 condition=Q(closes_on__gte=models.F("opens_on")),
@@ -297,6 +341,28 @@ class HealthCheck(models.Model):
         from django.utils import timezone
 
         return min(self.closes_on, timezone.localdate(self.closed_at))
+
+    @property
+    def closed_note(self) -> str:
+        """Why it closed, for a list beside its date; empty when it reached its closing date."""
+        if self.closed_because == ClosedBecause.BY_HAND:
+            return f"early, by {self.closed_by}" if self.closed_by_id else "early, by hand"
+        if self.closed_because == ClosedBecause.ENDED:
+            return "when the partnership ended"
+        return ""
+
+    def how_it_closed(self) -> str:
+        """When and why it closed, in one sentence: a check closed early dates from that day,
+        not from the closing date it was opened with."""
+        if not self.is_closed:
+            return ""
+        day, planned = f"{self.closed_on:%-d %b %Y}", f"{self.closes_on:%-d %b %Y}"
+        if self.closed_because == ClosedBecause.BY_HAND:
+            who = f" by {self.closed_by}" if self.closed_by_id else ""
+            return f"Closed early{who} on {day} (its closing date was {planned})."
+        if self.closed_because == ClosedBecause.ENDED:
+            return f"Closed on {day}, when the partnership ended (its closing date was {planned})."
+        return f"Closed at the end of its closing date, {planned}."
 
     @property
     def widest_area(self) -> dict | None:

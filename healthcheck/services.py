@@ -19,13 +19,17 @@ from communications import services as communications
 from partnerships import access
 from partnerships.models import Partnership, Stage
 from partnerships.services import record_activity
-from reminders.services import zone_of
+from reminders.models import Reminder
+from reminders.models import Status as ReminderStatus
+from reminders.services import claim_timeout, zone_of
 
 from .models import (
     AREA_ORDER,
+    MAX_OPEN_QUESTIONS,
     Answer,
     Area,
     CheckQuestion,
+    ClosedBecause,
     GapAction,
     HealthCheck,
     HealthCheckSettings,
@@ -184,6 +188,10 @@ def healthcheck_open(
             "of them have answered. Invite more of them from the Partner's people tab."
         )
     questions = _ordered(Question.objects.filter(active=True))
+    # A set saved before the limit held everywhere (the admin changelist let a third through)
+    # may still have more: a check asks the first ones only.
+    open_ones = [q for q in questions if q.kind == Kind.OPEN]
+    questions = [q for q in questions if q.kind == Kind.RATING] + open_ones[:MAX_OPEN_QUESTIONS]
     if not any(q.kind == Kind.RATING for q in questions):
         raise ValidationError(
             "The question set has no active statement: an administrator adds them in admin "
@@ -268,10 +276,12 @@ def answers_of(check: HealthCheck, user: User) -> dict[int, Answer]:
 def refuse_if_closed(check: HealthCheck, now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
     if check.is_closed or now >= check.closes_at:
-        day = check.closes_on
+        # Closed early, it says so and from when, not the closing date it was opened with.
+        when = check.how_it_closed() or (
+            f"This health check closed at the end of {check.closes_on:%-d %b %Y}."
+        )
         raise HealthCheckClosed(
-            f"This health check closed on {day:%-d %b %Y}: answers can no longer be given or "
-            "changed. Its results are on its page."
+            f"{when} Answers can no longer be given or changed. Its results are on its page."
         )
     if check.partnership.stage == Stage.ENDED:
         raise HealthCheckClosed("The partnership has ended: this health check takes no answers.")
@@ -489,21 +499,52 @@ def healthcheck_close(
     check.status = Status.CLOSED
     check.closed_at = now
     check.closed_by = by
+    if now >= check.closes_at:
+        check.closed_because = ClosedBecause.DATE  # whoever pressed Close now after it
+    elif by is not None:
+        check.closed_because = ClosedBecause.BY_HAND
+    else:
+        check.closed_because = ClosedBecause.ENDED  # close_due closes nothing else early
     HealthCheck.objects.filter(partnership_id=check.partnership_id, latest=True).update(
         latest=False, next_due_on=None
     )
     check.latest = True
     check.next_due_on = _due_after(check, HealthCheckSettings.load().cadence)
     check.save()
+    _keep_answer_reminders_from_mail(check)
     record_activity(
         partnership=check.partnership,
         kind="health_check",
-        summary=f"Joint health check closed {'by ' + str(by) if by else 'at its closing date'}: "
+        summary=f"Joint health check closed {CLOSED_HOW[check.closed_because](by)}: "
         + closing_summary(check),
         actor=by,
         url=check.get_absolute_url(),
     )
     return check
+
+
+def _keep_answer_reminders_from_mail(check: HealthCheck) -> int:
+    """Its answer reminders still waiting in the outbox (the mail server down and retried, the
+    workers away) would e-mail "closes in 3 days" about a check that has closed, early or not.
+    They stay in the bell as what was said then, unsent. A row a live worker holds is left to
+    it: the e-mail may be on its way already."""
+    return (
+        Reminder.objects.filter(
+            kind__startswith="healthcheck.",
+            subject_key=f"healthcheck:{check.pk}:answer",
+            status=ReminderStatus.PENDING,
+        )
+        # Claims are stamped with the clock, whatever moment the close is told it is.
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=timezone.now() - claim_timeout()))
+        .update(status=ReminderStatus.IN_APP, claimed_at=None)
+    )
+
+
+CLOSED_HOW = {
+    ClosedBecause.BY_HAND: lambda by: f"early by {by}",
+    ClosedBecause.DATE: lambda by: "at its closing date",
+    ClosedBecause.ENDED: lambda by: "as the partnership ended",
+}
 
 
 def closing_summary(check: HealthCheck) -> str:

@@ -224,16 +224,28 @@ class CloseView(CheckMixin, View):
         return redirect(check)
 
 
-class AnswerView(CheckMixin, TemplateView):
-    """Our participants answer here; partner contacts in the portal. Anyone else: 404."""
+class ParticipantMixin:
+    """The signed-in person as a participant of the check on this view's side, if asked."""
 
-    template_name = "healthcheck/answer.html"
+    side: str
 
     @cached_property
     def participant(self) -> Participant | None:
         return Participant.objects.filter(
-            health_check=self.check_row, user=self.request.user, side=Side.US
+            health_check=self.check_row, user=self.request.user, side=self.side
         ).first()
+
+
+class AnswerMixin(ParticipantMixin):
+    """The answer page, ours and the portal's alike: 404 for anyone not asked on this side,
+    the form filled with the person's own answers, refused in words once the check is closed.
+    A view says where its pages are (``answered_url``, ``closed_url``) and adds its own context."""
+
+    def answered_url(self) -> str:
+        raise NotImplementedError
+
+    def closed_url(self) -> str:
+        raise NotImplementedError
 
     def require_participant(self) -> Participant:
         if self.participant is None:
@@ -249,16 +261,17 @@ class AnswerView(CheckMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        check = self.check_row
+        # Closed first if it is due, so the page says when and why it closed.
+        check = services.close_if_due(self.check_row)
         participant = self.require_participant()
-        closed = check.is_closed or timezone.now() >= check.closes_at
+        closed = check.is_closed or timezone.now() >= check.closes_at or self.partnership.is_ended
+        form = kwargs.pop("form", None)
+        kwargs.setdefault("partnership", self.partnership)  # ours: PartnershipMixin's already
         return super().get_context_data(
             check=check,
             participant=participant,
-            closed=closed or self.partnership.is_ended,
-            form=None if closed else (kwargs.pop("form", None) or self.form()),
-            partner_name=partner_name(self.partnership),
-            results_url=check.get_absolute_url(),
+            closed=closed,
+            form=None if closed else (form or self.form()),
             **kwargs,
         )
 
@@ -269,9 +282,11 @@ class AnswerView(CheckMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         try:
             services.answers_save(check=self.check_row, by=request.user, **form.answers())
+        except PermissionDenied:
+            raise Http404("You are not asked to answer this health check.") from None
         except services.HealthCheckClosed as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect(self.check_row.get_absolute_url())
+            return redirect(self.closed_url())
         except ValidationError as exc:
             add_service_error(form, exc)
             return self.render_to_response(self.get_context_data(form=form))
@@ -280,4 +295,24 @@ class AnswerView(CheckMixin, TemplateView):
             "Thank you: your answers are in. You can change them until the check closes; "
             "nobody sees who said what.",
         )
-        return redirect(tab_url(self.partnership.pk))
+        return redirect(self.answered_url())
+
+
+class AnswerView(CheckMixin, AnswerMixin, TemplateView):
+    """Our participants answer here; partner contacts in the portal. Anyone else: 404."""
+
+    template_name = "healthcheck/answer.html"
+    side = Side.US
+
+    def answered_url(self) -> str:
+        return tab_url(self.partnership.pk)
+
+    def closed_url(self) -> str:
+        return self.check_row.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            partner_name=partner_name(self.partnership),
+            results_url=self.check_row.get_absolute_url(),
+            **kwargs,
+        )

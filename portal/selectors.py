@@ -7,6 +7,7 @@ score, anything of another partnership. Each list is one query, whatever its len
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from agreements.models import Agreement, Responsibility
 from communications.models import (
@@ -21,10 +22,11 @@ from communications.models import (
     Reply,
     Thread,
 )
+from healthcheck import services
 from healthcheck.models import HealthCheck, Participant
 from objectives.models import Objective
 from objectives.models import Party as ObjectiveParty
-from partnerships.models import Partnership
+from partnerships.models import Partnership, Stage
 from planning.models import Milestone
 from reviews.selectors import shared_kpis
 
@@ -37,17 +39,29 @@ def portal_partnership_queryset():
 
 def health_check_card(partnership: Partnership, user) -> dict:
     """The open check (and whether they are asked, and answered) and the last closed one."""
-    found = list(
-        HealthCheck.objects.filter(partnership=partnership)
-        .filter(Q(status="open") | Q(latest=True))
-        .only("pk", "status", "closes_on", "closes_at", "closed_at", "latest", "min_answers")
-    )
-    current = next((c for c in found if c.is_open), None)
+
+    def found() -> list[HealthCheck]:
+        return list(
+            HealthCheck.objects.filter(partnership=partnership)
+            .filter(Q(status="open") | Q(latest=True))
+            .only("pk", "status", "closes_on", "closes_at", "closed_at", "latest", "min_answers")
+        )
+
+    checks = found()
+    current = next((c for c in checks if c.is_open), None)
+    if current is not None and (
+        timezone.now() >= current.closes_at or partnership.stage == Stage.ENDED
+    ):
+        # Past its closing moment, beat's close may be minutes away: closed now, so the partner
+        # is not offered an answer page that refuses, and sees the results as our side does.
+        services.healthcheck_close(check=current)
+        checks = found()
+        current = None
     mine = Participant.objects.filter(health_check=current, user=user).first() if current else None
     return {
         "hc_current": current,
         "hc_mine": mine,
-        "hc_latest": next((c for c in found if c.latest), None),
+        "hc_latest": next((c for c in checks if c.latest), None),
     }
 
 

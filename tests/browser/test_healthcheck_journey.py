@@ -188,5 +188,5 @@ def test_both_sides_answer_and_see_where_they_differ(
 
     # After the close, answering is refused in words.
     desk.goto(f"{base}/portal/{partnership.pk}/health-checks/{check.pk}/answer/")
-    expect(desk.get_by_role("alert")).to_contain_text("answers can no longer be given or changed")
+    expect(desk.get_by_role("alert")).to_contain_text("Answers can no longer be given or changed")
     assert_accessible(desk)

@@ -146,6 +146,7 @@ def closed_row(partnership, *, ours="4.0", theirs="3.0", area="governance", gap=
         closes_at=closed_at,
         status="closed",
         closed_at=closed_at,
+        closed_because="date",
         our_average=ours_d,
         partner_average=theirs_d,
         widest_gap=widest,

@@ -128,9 +128,9 @@ def test_after_the_close_the_answer_page_refuses_in_words():
     services.healthcheck_close(check=check, by=ours[0])
     url = reverse("healthcheck:answer", args=[partnership.pk, check.pk])
     client = client_for(ours[1])
-    assert "answers can no longer be given or changed" in client.get(url).content.decode()
+    assert "Answers can no longer be given or changed" in client.get(url).content.decode()
     response = client.post(url, form_data(check), follow=True)
-    assert "answers can no longer be given or changed" in response.content.decode()
+    assert "Answers can no longer be given or changed" in response.content.decode()
     assert not Response.objects.exists()
 
 
@@ -335,6 +335,25 @@ def test_the_tab_and_an_open_check_s_page_have_fixed_queries_for_3_or_30_partici
     few = [count_queries(client, url)[0] for url in urls]
     add_rows()
     assert [count_queries(client, url)[0] for url in urls] == few
+
+
+def test_our_answer_page_has_fixed_queries_for_3_or_30_participants():
+    partnership, ours, theirs = world()
+    check = open_check(partnership, ours, theirs)
+    answer(check, ours[1], 3, comment="mine")
+    url = reverse("healthcheck:answer", args=[partnership.pk, check.pk])
+
+    def add_rows():
+        more_ours = our_people(partnership, 30)[3:]
+        more_theirs = partner_people(partnership, 27)
+        Participant.objects.bulk_create(
+            [Participant(health_check=check, user=u, side="us") for u in more_ours]
+            + [Participant(health_check=check, user=u, side="partner") for u in more_theirs]
+        )
+        for person in more_ours + more_theirs:
+            answer(check, person, 4, comment="more", open_text="o")
+
+    assert_constant_queries(client_for(ours[1]), url, add_rows)
 
 
 def test_the_open_form_has_fixed_queries_for_3_or_30_people_to_pick_from():

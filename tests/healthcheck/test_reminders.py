@@ -103,6 +103,36 @@ def test_those_who_answered_and_closed_checks_are_reminded_of_nothing():
 
 
 @pytest.mark.django_db
+def test_answer_reminders_still_in_the_outbox_are_not_mailed_once_it_closes(mailoutbox):
+    """Swept while the mail server was down, they wait; the check closes early meanwhile: they
+    stay in the bell and no e-mail says it "closes in N days" any more."""
+    from reminders.models import Status
+    from reminders.services import deliver
+
+    partnership, ours, theirs = _zoned_world()
+    check = open_check(partnership, ours, theirs, days=14, now=OPENED)
+    sweep(now=OPENED, deliver=False)
+    waiting = Reminder.objects.filter(kind__in=ANSWER_KINDS, status=Status.PENDING)
+    held = waiting.first()
+    Reminder.objects.filter(pk=held.pk).update(claimed_at=timezone.now())  # a live worker's
+    other = Reminder.objects.create(
+        kind="healthcheck.due", subject_key=f"partnership:{partnership.pk}:health_check",
+        due_on=OPENED.date(), remind_on=OPENED.date(), recipient=ours[0], url="/", title="Due",
+        send_after=OPENED,
+    )  # fmt: skip
+    pending = list(waiting.exclude(pk=held.pk).values_list("pk", flat=True))
+    assert len(pending) >= 5
+
+    services.healthcheck_close(check=check, by=ours[0], now=OPENED + datetime.timedelta(days=2))
+    rows = Reminder.objects.filter(pk__in=pending)
+    assert set(rows.values_list("status", flat=True)) == {Status.IN_APP}
+    assert Reminder.objects.get(pk=held.pk).status == Status.PENDING
+    assert Reminder.objects.get(pk=other.pk).status == Status.PENDING
+    deliver(pending)
+    assert not mailoutbox
+
+
+@pytest.mark.django_db
 def test_people_who_lost_access_are_reminded_of_nothing():
     from portal import services as portal
 

@@ -38,6 +38,18 @@ def test_it_opens_with_both_sides_asked_and_the_question_set_copied():
     assert summary.startswith(f"Joint health check opened by {ours[0]}: 3 of ours and 3 of ")
 
 
+def test_a_set_with_too_many_open_questions_from_before_the_limit_asks_two():
+    from healthcheck.models import Question
+
+    Question.objects.bulk_create([Question(kind="open", text="A third, from before?", position=99)])
+    assert Question.objects.filter(kind="open", active=True).count() == 3
+    partnership, ours, theirs = world()
+    check = open_check(partnership, ours, theirs)
+    asked = list(check.questions.filter(kind="open").values_list("text", flat=True))
+    assert len(asked) == 2 and "A third, from before?" not in asked
+    assert check.questions.filter(kind="rating").count() == 12
+
+
 def test_the_closing_date_must_be_in_the_future_and_within_90_days():
     partnership, ours, theirs = world()
     for days, words in ((0, "in the future"), (-3, "in the future"), (91, "at most 90 days")):
@@ -184,7 +196,7 @@ def test_answers_are_refused_after_the_close_in_words():
     after = check.closes_at + datetime.timedelta(seconds=1)
     with pytest.raises(services.HealthCheckClosed) as exc:
         answer(check, ours[0], 1, now=after)
-    assert "answers can no longer be given or changed" in exc.value.messages[0]
+    assert "Answers can no longer be given or changed" in exc.value.messages[0]
     services.healthcheck_close(check=check, by=ours[0])
     with pytest.raises(services.HealthCheckClosed):
         answer(check, theirs[0], 1)

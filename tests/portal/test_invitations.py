@@ -56,6 +56,27 @@ def test_a_manager_invites_an_existing_contact_who_gets_a_link_that_signs_in_onc
     assert "_auth_user_id" not in other.session
 
 
+def test_a_link_pressed_in_two_browsers_at_once_signs_in_once(partnership, bob, monkeypatch):
+    """Both presses check the link before either signs in: the second one finds, under the
+    user's row lock, that the first has signed in meanwhile, and is refused."""
+    import portal.views
+    from accounts.models import User
+
+    access = invite(partnership, bob)
+    link = delivered_link(access.contact.user)
+    first, second = Client(), Client()
+    first.get(link)
+    second.get(link)
+    # The second press's check ran while the link was still unused: what it got back then.
+    checked_before = User.objects.get(pk=access.contact.user_id)
+    assert first.post(link).status_code == 302
+    monkeypatch.setattr(portal.views, "authenticate", lambda request, sesame: checked_before)
+    refused = second.post(link)
+    assert refused.status_code == 400 and "This link no longer works" in refused.content.decode()
+    assert "_auth_user_id" not in second.session
+    assert first.get("/portal/").status_code in (200, 302)
+
+
 def test_opening_the_link_alone_does_not_use_it_up(client, partnership, bob):
     access = invite(partnership, bob)
     link = delivered_link(access.contact.user)
@@ -112,6 +133,19 @@ def test_revoking_takes_effect_at_once_and_voids_the_links_in_the_inbox(partners
     response = signed_in.get(f"/portal/{partnership.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/portal/sign-in/")
     assert sign_in_with(Client(), fresh).status_code == 400
+
+
+def test_a_revoked_link_says_so_in_words_and_offers_a_new_one(partnership, bob):
+    access = invite(partnership, bob)
+    link = delivered_link(access.contact.user)
+    services.revoke(access=access, by=bob)
+    browser = Client()
+    for response in (browser.get(link), browser.post(link)):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "This link no longer works" in html and "access was withdrawn" in html
+        assert 'action="/portal/sign-in/"' in html and "E-mail me a sign-in link" in html
+    assert "_auth_user_id" not in browser.session
 
 
 def test_revoking_one_of_two_partnerships_closes_that_one_only(alice, bob):

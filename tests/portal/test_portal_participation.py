@@ -357,3 +357,23 @@ def test_the_action_page_runs_the_same_queries_for_3_or_30_comments(pia, partner
     few = queries(pia, path)
     add(27)
     assert queries(pia, path) == few
+
+
+def test_the_home_and_discussion_list_run_the_same_queries_for_3_or_30(
+    pia, partnership, alice, bob
+):
+    """The two portal lists not guarded yet: a contact invited to many partnerships of their
+    organisation (home lists them when there are several) and many shared discussions."""
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            other = live_partnership(alice, [bob], organization=partnership.organization)
+            invite(other, bob, contact=pia.contact)
+            thread = ThreadFactory(partnership=partnership, author=bob, shared=True)
+            Reply.objects.create(thread=thread, author=pia.user, body="Noted")
+
+    add(3)
+    queries(pia, "/portal/")  # the first request of the session notes when they were seen
+    few = [queries(pia, "/portal/"), queries(pia, url(partnership, "discussion"))]
+    add(27)
+    assert [queries(pia, "/portal/"), queries(pia, url(partnership, "discussion"))] == few
